@@ -1,0 +1,311 @@
+import { z } from 'zod';
+import { ApiKeyIdParamsSchema, ApiKeyListSchema, CreateApiKeyRequestSchema, CreatedApiKeySchema } from './api-keys.js';
+import type { ApiScope } from './api-keys.js';
+import {
+  CredentialsSchema,
+  LogoutRequestSchema,
+  MeSchema,
+  RefreshRequestSchema,
+  TokenPairSchema,
+  UserSchema,
+} from './auth.js';
+import {
+  DeviceChallengeSchema,
+  DeviceIdParamsSchema,
+  DeviceListSchema,
+  DeviceSchema,
+  RegisterDeviceRequestSchema,
+  UserDeviceKeysSchema,
+  UsernameParamsSchema,
+} from './devices.js';
+import type { ErrorCode } from './errors.js';
+import { HealthSchema } from './health.js';
+
+/**
+ * How a request must authenticate:
+ * - `none`: public.
+ * - `optional`: a bearer token is used when present.
+ * - `session`: an access token from login (never an API key).
+ * - `any`: an access token, or an API key holding `scope`.
+ */
+export type EndpointAuth = 'none' | 'optional' | 'session' | 'any';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface Endpoint<
+  B extends z.ZodType | undefined = z.ZodType | undefined,
+  P extends z.ZodType | undefined = z.ZodType | undefined,
+  Q extends z.ZodType | undefined = z.ZodType | undefined,
+  R extends z.ZodType | undefined = z.ZodType | undefined,
+> {
+  operationId: string;
+  method: HttpMethod;
+  /** Path with `:name` parameters, as the router spells it. */
+  path: string;
+  summary: string;
+  tag: string;
+  auth: EndpointAuth;
+  scope?: ApiScope;
+  body?: B;
+  params?: P;
+  query?: Q;
+  /** Schema of the success body; undefined for 204 or non-JSON answers. */
+  response?: R;
+  successStatus: number;
+  /** Media type of the success body when it is not JSON. */
+  produces?: string;
+  /** Error codes this endpoint can answer besides the generic ones every endpoint may. */
+  errors: readonly ErrorCode[];
+}
+
+function endpoint<
+  B extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  R extends z.ZodType | undefined = undefined,
+>(e: Endpoint<B, P, Q, R>): Endpoint<B, P, Q, R> {
+  return e;
+}
+
+/** Codes any endpoint may answer. */
+export const genericErrors: readonly ErrorCode[] = ['INTERNAL', 'RATE_LIMITED'];
+const bodyErrors: readonly ErrorCode[] = [
+  'VALIDATION_FAILED',
+  'MALFORMED_JSON',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+];
+const tokenErrors: readonly ErrorCode[] = [
+  'AUTH_REQUIRED',
+  'AUTH_INVALID_TOKEN',
+  'AUTH_TOKEN_EXPIRED',
+  'AUTH_SESSION_REVOKED',
+];
+const apiKeyErrors: readonly ErrorCode[] = [...tokenErrors, 'AUTH_INSUFFICIENT_SCOPE'];
+const sessionErrors: readonly ErrorCode[] = [...tokenErrors, 'AUTH_FORBIDDEN'];
+
+export const api = {
+  auth: {
+    register: endpoint({
+      operationId: 'register',
+      method: 'POST',
+      path: '/api/v1/auth/register',
+      summary: 'Create an account',
+      tag: 'auth',
+      auth: 'none',
+      body: CredentialsSchema,
+      response: UserSchema,
+      successStatus: 201,
+      errors: [...bodyErrors, 'AUTH_WEAK_PASSWORD', 'AUTH_USERNAME_TAKEN'],
+    }),
+    login: endpoint({
+      operationId: 'login',
+      method: 'POST',
+      path: '/api/v1/auth/login',
+      summary: 'Log in: a short-lived access token and a refresh token',
+      tag: 'auth',
+      auth: 'none',
+      body: CredentialsSchema,
+      response: TokenPairSchema,
+      successStatus: 200,
+      errors: [...bodyErrors, 'AUTH_INVALID_CREDENTIALS'],
+    }),
+    refresh: endpoint({
+      operationId: 'refresh',
+      method: 'POST',
+      path: '/api/v1/auth/refresh',
+      summary: 'Exchange a refresh token for a new pair (the old refresh token stops working)',
+      tag: 'auth',
+      auth: 'none',
+      body: RefreshRequestSchema,
+      response: TokenPairSchema,
+      successStatus: 200,
+      errors: [...bodyErrors, 'AUTH_INVALID_REFRESH_TOKEN', 'AUTH_REFRESH_TOKEN_REUSED', 'AUTH_SESSION_REVOKED'],
+    }),
+    logout: endpoint({
+      operationId: 'logout',
+      method: 'POST',
+      path: '/api/v1/auth/logout',
+      summary: 'End the session of the bearer access token or of the given refresh token',
+      tag: 'auth',
+      auth: 'optional',
+      body: LogoutRequestSchema,
+      successStatus: 204,
+      errors: [...bodyErrors, ...tokenErrors, 'AUTH_INVALID_REFRESH_TOKEN'],
+    }),
+  },
+  me: endpoint({
+    operationId: 'getMe',
+    method: 'GET',
+    path: '/api/v1/me',
+    summary: 'The authenticated user',
+    tag: 'account',
+    auth: 'any',
+    scope: 'profile:read',
+    response: MeSchema,
+    successStatus: 200,
+    errors: apiKeyErrors,
+  }),
+  devices: {
+    challenge: endpoint({
+      operationId: 'createDeviceChallenge',
+      method: 'POST',
+      path: '/api/v1/devices/challenge',
+      summary: 'A single-use challenge (valid 5 minutes) to sign when registering a device key',
+      tag: 'devices',
+      auth: 'any',
+      scope: 'devices:write',
+      response: DeviceChallengeSchema,
+      successStatus: 201,
+      errors: apiKeyErrors,
+    }),
+    register: endpoint({
+      operationId: 'registerDevice',
+      method: 'POST',
+      path: '/api/v1/devices',
+      summary: 'Register a device key, proving possession by signing a challenge',
+      tag: 'devices',
+      auth: 'any',
+      scope: 'devices:write',
+      body: RegisterDeviceRequestSchema,
+      response: DeviceSchema,
+      successStatus: 201,
+      errors: [...bodyErrors, ...apiKeyErrors, 'DEVICE_CHALLENGE_INVALID', 'DEVICE_SIGNATURE_INVALID', 'DEVICE_KEY_IN_USE'],
+    }),
+    list: endpoint({
+      operationId: 'listDevices',
+      method: 'GET',
+      path: '/api/v1/devices',
+      summary: "The account's devices, revoked ones included",
+      tag: 'devices',
+      auth: 'any',
+      scope: 'devices:read',
+      response: DeviceListSchema,
+      successStatus: 200,
+      errors: apiKeyErrors,
+    }),
+    revoke: endpoint({
+      operationId: 'revokeDevice',
+      method: 'DELETE',
+      path: '/api/v1/devices/:deviceId',
+      summary: 'Revoke one of your devices; its key is no longer trusted',
+      tag: 'devices',
+      auth: 'any',
+      scope: 'devices:write',
+      params: DeviceIdParamsSchema,
+      successStatus: 204,
+      errors: ['VALIDATION_FAILED', ...apiKeyErrors, 'DEVICE_NOT_FOUND'],
+    }),
+    ofUser: endpoint({
+      operationId: 'getUserDevices',
+      method: 'GET',
+      path: '/api/v1/users/:username/devices',
+      summary: "Another user's active device keys",
+      tag: 'devices',
+      auth: 'any',
+      scope: 'devices:read',
+      params: UsernameParamsSchema,
+      response: UserDeviceKeysSchema,
+      successStatus: 200,
+      errors: ['VALIDATION_FAILED', ...apiKeyErrors, 'USER_NOT_FOUND'],
+    }),
+  },
+  apiKeys: {
+    create: endpoint({
+      operationId: 'createApiKey',
+      method: 'POST',
+      path: '/api/v1/api-keys',
+      summary: 'Create an API key; the answer is the only time the key is shown',
+      tag: 'api-keys',
+      auth: 'session',
+      body: CreateApiKeyRequestSchema,
+      response: CreatedApiKeySchema,
+      successStatus: 201,
+      errors: [...bodyErrors, ...sessionErrors],
+    }),
+    list: endpoint({
+      operationId: 'listApiKeys',
+      method: 'GET',
+      path: '/api/v1/api-keys',
+      summary: 'Your API keys (never the secret part)',
+      tag: 'api-keys',
+      auth: 'session',
+      response: ApiKeyListSchema,
+      successStatus: 200,
+      errors: sessionErrors,
+    }),
+    revoke: endpoint({
+      operationId: 'revokeApiKey',
+      method: 'DELETE',
+      path: '/api/v1/api-keys/:apiKeyId',
+      summary: 'Revoke an API key at once',
+      tag: 'api-keys',
+      auth: 'session',
+      params: ApiKeyIdParamsSchema,
+      successStatus: 204,
+      errors: ['VALIDATION_FAILED', ...sessionErrors, 'API_KEY_NOT_FOUND'],
+    }),
+  },
+  health: {
+    live: endpoint({
+      operationId: 'live',
+      method: 'GET',
+      path: '/health/live',
+      summary: 'Liveness: the process answers',
+      tag: 'operations',
+      auth: 'none',
+      response: HealthSchema,
+      successStatus: 200,
+      errors: [],
+    }),
+    ready: endpoint({
+      operationId: 'ready',
+      method: 'GET',
+      path: '/health/ready',
+      summary: 'Readiness: the database (and Redis when configured) answer; 503 otherwise',
+      tag: 'operations',
+      auth: 'none',
+      response: HealthSchema,
+      successStatus: 200,
+      errors: ['UNAVAILABLE'],
+    }),
+    metrics: endpoint({
+      operationId: 'metrics',
+      method: 'GET',
+      path: '/metrics',
+      summary: 'Prometheus metrics',
+      tag: 'operations',
+      auth: 'none',
+      successStatus: 200,
+      produces: 'text/plain; version=0.0.4',
+      errors: [],
+    }),
+  },
+} as const;
+
+/** Every endpoint of the contract, flattened. */
+export function allEndpoints(): Endpoint[] {
+  const out: Endpoint[] = [];
+  const walk = (node: unknown): void => {
+    if (node && typeof node === 'object' && 'operationId' in node) out.push(node as Endpoint);
+    else if (node && typeof node === 'object') Object.values(node).forEach(walk);
+  };
+  walk(api);
+  return out;
+}
+
+export type BodyOf<E> = E extends Endpoint<infer B> ? (B extends z.ZodType ? z.infer<B> : undefined) : never;
+export type ParamsOf<E> = E extends Endpoint<z.ZodType | undefined, infer P>
+  ? P extends z.ZodType
+    ? z.infer<P>
+    : undefined
+  : never;
+export type ResponseOf<E> = E extends Endpoint<
+  z.ZodType | undefined,
+  z.ZodType | undefined,
+  z.ZodType | undefined,
+  infer R
+>
+  ? R extends z.ZodType
+    ? z.infer<R>
+    : undefined
+  : never;

@@ -80,7 +80,7 @@ const tokenErrors: readonly ErrorCode[] = [
   'AUTH_TOKEN_EXPIRED',
   'AUTH_SESSION_REVOKED',
 ];
-const apiKeyErrors: readonly ErrorCode[] = [...tokenErrors, 'AUTH_INSUFFICIENT_SCOPE'];
+const apiKeyErrors: readonly ErrorCode[] = [...tokenErrors, 'AUTH_API_KEY_REVOKED', 'AUTH_INSUFFICIENT_SCOPE'];
 const sessionErrors: readonly ErrorCode[] = [...tokenErrors, 'AUTH_FORBIDDEN'];
 
 export const api = {

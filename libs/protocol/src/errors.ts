@@ -28,6 +28,7 @@ export const errorCatalog = {
     status: 401,
     summary: 'A rotated refresh token was used again; the whole session was revoked',
   },
+  AUTH_API_KEY_REVOKED: { status: 401, summary: 'The API key was revoked or has expired' },
   AUTH_USERNAME_TAKEN: { status: 409, summary: 'The username is already registered' },
   AUTH_WEAK_PASSWORD: { status: 400, summary: 'The password is empty, too short or too common' },
   AUTH_FORBIDDEN: { status: 403, summary: 'The credentials do not allow this action' },

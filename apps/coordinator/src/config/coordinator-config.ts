@@ -1,0 +1,57 @@
+import path from 'node:path';
+import type { Env } from './env.schema.js';
+
+export interface RateRule {
+  points: number;
+  durationSeconds: number;
+}
+
+/** The resolved configuration every module reads; built once from the environment. */
+export interface CoordinatorConfig {
+  host: string;
+  port: number;
+  publicUrl?: string;
+  dataDir: string;
+  database: { kind: 'embedded'; path: string } | { kind: 'postgres'; url: string };
+  redisUrl?: string;
+  redisKeyPrefix: string;
+  jwtSecret: string;
+  turnSecret: string;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxyHops: number;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  bodyLimitBytes: number;
+  rateLimits: {
+    loginPerAccount: RateRule;
+    loginPerAddress: RateRule;
+    registerPerAddress: RateRule;
+  };
+}
+
+export function configFromEnv(env: Env, secrets: { jwtSecret: string; turnSecret: string }): CoordinatorConfig {
+  const dataDir = path.resolve(env.SHOAL_DATA_DIR);
+  return {
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    dataDir,
+    database: env.DATABASE_URL
+      ? { kind: 'postgres', url: env.DATABASE_URL }
+      : { kind: 'embedded', path: path.join(dataDir, 'db') },
+    redisUrl: env.REDIS_URL,
+    redisKeyPrefix: env.REDIS_KEY_PREFIX,
+    jwtSecret: secrets.jwtSecret,
+    turnSecret: secrets.turnSecret,
+    logLevel: env.LOG_LEVEL,
+    trustProxyHops: env.TRUST_PROXY_HOPS,
+    accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+    bodyLimitBytes: 64 * 1024,
+    rateLimits: {
+      loginPerAccount: { points: env.LOGIN_RATE_PER_ACCOUNT, durationSeconds: 60 },
+      loginPerAddress: { points: env.LOGIN_RATE_PER_ADDRESS, durationSeconds: 60 },
+      registerPerAddress: { points: env.REGISTER_RATE_PER_ADDRESS, durationSeconds: 60 },
+    },
+  };
+}

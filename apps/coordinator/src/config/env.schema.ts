@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().positive();
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off', ''])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+
+/**
+ * Every environment variable the coordinator reads, in one place. Start-up fails with a message
+ * naming the variable when a value does not fit.
+ */
+export const EnvSchema = z.object({
+  PORT: port.default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('shoal:'),
+  JWT_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
+  TURN_SECRET: z.string().min(16, 'must have at least 16 characters').optional(),
+  TURN_PORT: port.default(3478),
+  TURN_URLS: z.string().optional(),
+  TURN_ALLOW_LOOPBACK_PEERS: bool.default(false),
+  TRACKER_UDP_PORT: port.default(6969),
+  SHOAL_DATA_DIR: z.string().min(1).default('.shoal'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Number of proxy hops to trust for X-Forwarded-For (0 = the socket address is the client). */
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt.default(900),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt.default(30),
+  /** Login attempts a minute, per account and per client address. */
+  LOGIN_RATE_PER_ACCOUNT: positiveInt.default(10),
+  LOGIN_RATE_PER_ADDRESS: positiveInt.default(30),
+  /** Registrations a minute per client address. */
+  REGISTER_RATE_PER_ADDRESS: positiveInt.default(10),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+}
+
+/** Parses the environment; the error lists every bad variable by name. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // An empty variable means "not set", as shells and compose files produce them.
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = EnvSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

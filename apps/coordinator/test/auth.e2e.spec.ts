@@ -63,10 +63,14 @@ describe.each(backends())('auth ($name)', (backend) => {
     const original = await client.auth.login({ username, password: GOOD_PASSWORD });
     const rotated = await client.auth.refresh();
 
-    const replay = await request(c.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: original.refreshToken } });
+    const replay = await request(c.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: original.refreshToken },
+    });
     expect(replay).toMatchObject({ status: 401, body: { code: 'AUTH_REFRESH_TOKEN_REUSED' } });
     // The legitimate holder's newer tokens die with the family.
-    const newer = await request(c.url, 'POST', '/api/v1/auth/refresh', { body: { refreshToken: rotated.refreshToken } });
+    const newer = await request(c.url, 'POST', '/api/v1/auth/refresh', {
+      body: { refreshToken: rotated.refreshToken },
+    });
     expect(newer).toMatchObject({ status: 401, body: { code: 'AUTH_SESSION_REVOKED' } });
     const access = await request(c.url, 'GET', '/api/v1/me', { token: rotated.accessToken });
     expect(access).toMatchObject({ status: 401, body: { code: 'AUTH_SESSION_REVOKED' } });
@@ -140,12 +144,7 @@ describe.each(backends())('auth ($name)', (backend) => {
     ['malformed JSON', { raw: '{"username": "bob", ' }, 400, 'MALFORMED_JSON'],
     ['an empty JSON body', { raw: '' }, 400, 'MALFORMED_JSON'],
     ['a text body', { raw: 'username=bob', headers: { 'content-type': 'text/plain' } }, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    [
-      'an oversized body',
-      { body: { username: 'bob', password: 'x'.repeat(70 * 1024) } },
-      413,
-      'PAYLOAD_TOO_LARGE',
-    ],
+    ['an oversized body', { body: { username: 'bob', password: 'x'.repeat(70 * 1024) } }, 413, 'PAYLOAD_TOO_LARGE'],
   ] as const)('answers %s with a stable code and writes nothing', async (_what, options, status, code) => {
     const before = await userCount();
     const r = await request(c.url, 'POST', '/api/v1/auth/register', options as Parameters<typeof request>[3]);
@@ -160,7 +159,9 @@ describe.each(backends())('auth ($name)', (backend) => {
   it('answers wrong passwords and unknown users alike', async () => {
     const username = uniqueName();
     await request(c.url, 'POST', '/api/v1/auth/register', { body: { username, password: GOOD_PASSWORD } });
-    const wrong = await request(c.url, 'POST', '/api/v1/auth/login', { body: { username, password: 'not the password' } });
+    const wrong = await request(c.url, 'POST', '/api/v1/auth/login', {
+      body: { username, password: 'not the password' },
+    });
     const unknown = await request(c.url, 'POST', '/api/v1/auth/login', {
       body: { username: uniqueName('ghost'), password: GOOD_PASSWORD },
     });
@@ -173,7 +174,9 @@ describe.each(backends())('auth ($name)', (backend) => {
     let session: { userId: string; accessToken: string; sessionId: string };
     beforeAll(async () => {
       const username = uniqueName();
-      const reg = await request(c.url, 'POST', '/api/v1/auth/register', { body: { username, password: GOOD_PASSWORD } });
+      const reg = await request(c.url, 'POST', '/api/v1/auth/register', {
+        body: { username, password: GOOD_PASSWORD },
+      });
       const login = await request(c.url, 'POST', '/api/v1/auth/login', { body: { username, password: GOOD_PASSWORD } });
       const accessToken = login.body.accessToken as string;
       const payload = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString()) as { sid: string };
@@ -217,7 +220,9 @@ describe.each(backends())('auth ($name)', (backend) => {
 
     it('refuses a tampered payload', async () => {
       const [header, , signature] = session.accessToken.split('.');
-      const forged = Buffer.from(JSON.stringify({ sub: '00000000-0000-4000-8000-000000000000', sid: session.sessionId })).toString('base64url');
+      const forged = Buffer.from(
+        JSON.stringify({ sub: '00000000-0000-4000-8000-000000000000', sid: session.sessionId }),
+      ).toString('base64url');
       const r = await request(c.url, 'GET', '/api/v1/me', { token: `${header}.${forged}.${signature}` });
       expect(r).toMatchObject({ status: 401, body: { code: 'AUTH_INVALID_TOKEN' } });
     });
@@ -239,7 +244,14 @@ describe.each(backends())('auth ($name)', (backend) => {
     });
 
     it('refuses garbage and malformed Authorization headers', async () => {
-      for (const authorization of ['Bearer', 'Bearer ', 'Basic abc', 'Bearer a.b.c', 'Bearer \u00e9t\u00e9', 'x'.repeat(5000)]) {
+      for (const authorization of [
+        'Bearer',
+        'Bearer ',
+        'Basic abc',
+        'Bearer a.b.c',
+        'Bearer \u00e9t\u00e9',
+        'x'.repeat(5000),
+      ]) {
         const r = await request(c.url, 'GET', '/api/v1/me', { headers: { authorization } });
         expect(r.status).toBe(401);
         expect(['AUTH_INVALID_TOKEN', 'AUTH_REQUIRED']).toContain(r.body.code);
@@ -298,7 +310,9 @@ describe.each(backends())('login rate limits ($name)', (backend) => {
     const results = [];
     for (let i = 0; i < 6; i++) {
       results.push(
-        await request(c.url, 'POST', '/api/v1/auth/login', { body: { username: uniqueName(), password: 'wrong password!' } }),
+        await request(c.url, 'POST', '/api/v1/auth/login', {
+          body: { username: uniqueName(), password: 'wrong password!' },
+        }),
       );
     }
     expect(results.map((r) => r.status)).toEqual([401, 401, 401, 401, 429, 429]);

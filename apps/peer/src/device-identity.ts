@@ -5,7 +5,9 @@ import type { DataDir } from './data-dir.js';
 const KEYS_FILE = 'device-keys.json';
 
 /** This device's keys, made on first use and kept in the data dir; they never leave it. */
-export async function loadOrCreateDeviceKeys(dir: DataDir): Promise<{ keys: DeviceKeys; deviceId: string; created: boolean }> {
+export async function loadOrCreateDeviceKeys(
+  dir: DataDir,
+): Promise<{ keys: DeviceKeys; deviceId: string; created: boolean }> {
   const stored = (await dir.readJson(KEYS_FILE)) as SerializedDeviceKeys | undefined;
   if (stored) {
     const keys = deserializeDeviceKeys(stored);

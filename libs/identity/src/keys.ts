@@ -48,7 +48,8 @@ export class IdentityError extends Error {
 
 /** Restores keys and checks that each public key belongs to its secret key. */
 export function deserializeDeviceKeys(data: SerializedDeviceKeys): DeviceKeys {
-  if (data.version !== 1) throw new IdentityError('IDENTITY_KEYS_INVALID', `unknown key file version ${String(data.version)}`);
+  if (data.version !== 1)
+    throw new IdentityError('IDENTITY_KEYS_INVALID', `unknown key file version ${String(data.version)}`);
   const keys: DeviceKeys = {
     signing: { secretKey: fromBase64Url(data.signingSecretKey), publicKey: fromBase64Url(data.signingPublicKey) },
     exchange: { secretKey: fromBase64Url(data.exchangeSecretKey), publicKey: fromBase64Url(data.exchangePublicKey) },

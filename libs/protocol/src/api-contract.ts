@@ -169,7 +169,13 @@ export const api = {
       body: RegisterDeviceRequestSchema,
       response: DeviceSchema,
       successStatus: 201,
-      errors: [...bodyErrors, ...apiKeyErrors, 'DEVICE_CHALLENGE_INVALID', 'DEVICE_SIGNATURE_INVALID', 'DEVICE_KEY_IN_USE'],
+      errors: [
+        ...bodyErrors,
+        ...apiKeyErrors,
+        'DEVICE_CHALLENGE_INVALID',
+        'DEVICE_SIGNATURE_INVALID',
+        'DEVICE_KEY_IN_USE',
+      ],
     }),
     list: endpoint({
       operationId: 'listDevices',
@@ -294,18 +300,11 @@ export function allEndpoints(): Endpoint[] {
 }
 
 export type BodyOf<E> = E extends Endpoint<infer B> ? (B extends z.ZodType ? z.infer<B> : undefined) : never;
-export type ParamsOf<E> = E extends Endpoint<z.ZodType | undefined, infer P>
-  ? P extends z.ZodType
-    ? z.infer<P>
-    : undefined
-  : never;
-export type ResponseOf<E> = E extends Endpoint<
-  z.ZodType | undefined,
-  z.ZodType | undefined,
-  z.ZodType | undefined,
-  infer R
->
-  ? R extends z.ZodType
-    ? z.infer<R>
-    : undefined
-  : never;
+export type ParamsOf<E> =
+  E extends Endpoint<z.ZodType | undefined, infer P> ? (P extends z.ZodType ? z.infer<P> : undefined) : never;
+export type ResponseOf<E> =
+  E extends Endpoint<z.ZodType | undefined, z.ZodType | undefined, z.ZodType | undefined, infer R>
+    ? R extends z.ZodType
+      ? z.infer<R>
+      : undefined
+    : never;

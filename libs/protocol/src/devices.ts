@@ -1,11 +1,5 @@
 import { z } from 'zod';
-import {
-  Base64UrlSchema,
-  DeviceIdSchema,
-  IsoDateSchema,
-  PublicKeySchema,
-  SignatureSchema,
-} from './common.js';
+import { Base64UrlSchema, DeviceIdSchema, IsoDateSchema, PublicKeySchema, SignatureSchema } from './common.js';
 
 export const DeviceChallengeSchema = z.object({
   challenge: Base64UrlSchema,

@@ -10,8 +10,23 @@ export class AuthRateLimits {
 
   constructor(config: CoordinatorConfig, redis: Redis | null) {
     const r = redis ?? undefined;
-    this.loginPerAccount = new RateLimiter('login:account', config.rateLimits.loginPerAccount, r, config.redisKeyPrefix);
-    this.loginPerAddress = new RateLimiter('login:address', config.rateLimits.loginPerAddress, r, config.redisKeyPrefix);
-    this.registerPerAddress = new RateLimiter('register:address', config.rateLimits.registerPerAddress, r, config.redisKeyPrefix);
+    this.loginPerAccount = new RateLimiter(
+      'login:account',
+      config.rateLimits.loginPerAccount,
+      r,
+      config.redisKeyPrefix,
+    );
+    this.loginPerAddress = new RateLimiter(
+      'login:address',
+      config.rateLimits.loginPerAddress,
+      r,
+      config.redisKeyPrefix,
+    );
+    this.registerPerAddress = new RateLimiter(
+      'register:address',
+      config.rateLimits.registerPerAddress,
+      r,
+      config.redisKeyPrefix,
+    );
   }
 }

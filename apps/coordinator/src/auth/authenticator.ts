@@ -23,7 +23,10 @@ export class Authenticator {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async authenticate(header: string | undefined, endpoint: Pick<Endpoint, 'auth' | 'scope'>): Promise<Principal | undefined> {
+  async authenticate(
+    header: string | undefined,
+    endpoint: Pick<Endpoint, 'auth' | 'scope'>,
+  ): Promise<Principal | undefined> {
     if (endpoint.auth === 'none') return undefined;
     if (header === undefined || header === '') {
       if (endpoint.auth === 'optional') return undefined;

@@ -21,7 +21,9 @@ export async function acquireDataDirLock(dataDir: string): Promise<() => Promise
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isRunning(pid)) {
-        throw new Error(`another coordinator (pid ${pid}) is using ${dataDir}; stop it or set SHOAL_DATA_DIR`);
+        throw new Error(`another coordinator (pid ${pid}) is using ${dataDir}; stop it or set SHOAL_DATA_DIR`, {
+          cause: error,
+        });
       }
       await unlink(file).catch(() => undefined);
     }

@@ -23,7 +23,10 @@ export const EnvSchema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   /** Prefix of every Redis key, so several deployments can share one Redis. */
-  REDIS_KEY_PREFIX: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/).default('shoal:'),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]{1,64}$/)
+    .default('shoal:'),
   JWT_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   TURN_SECRET: z.string().min(16, 'must have at least 16 characters').optional(),
   TURN_PORT: port.default(3478),

@@ -47,7 +47,8 @@ export function errorAnswer(error: unknown): ErrorAnswer {
   if (status === 404) return errorAnswer(new DomainError('NOT_FOUND', 'no such route'));
   if (status === 405) return errorAnswer(new DomainError('METHOD_NOT_ALLOWED', 'method not allowed'));
   if (status === 413) return errorAnswer(new DomainError('PAYLOAD_TOO_LARGE', 'the body is too large'));
-  if (status === 415) return errorAnswer(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
+  if (status === 415)
+    return errorAnswer(new DomainError('UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json'));
   if (status === 400) return errorAnswer(new DomainError('VALIDATION_FAILED', 'bad request'));
   return {
     status: 500,

@@ -16,7 +16,10 @@ interface CredentialOptions {
   deviceName?: string;
 }
 
-async function credentials(options: CredentialOptions, confirm: boolean): Promise<{ username: string; password: string }> {
+async function credentials(
+  options: CredentialOptions,
+  confirm: boolean,
+): Promise<{ username: string; password: string }> {
   let { username, password } = options;
   if ((!username || password === undefined) && !canPrompt()) {
     throw new UsageError('give --username and --password (no terminal to ask on)');
@@ -58,7 +61,9 @@ async function logInAndEnroll(
   const { devices } = await client.devices.list();
   const known = devices.find((d) => d.id === deviceId);
   if (known?.revokedAt) {
-    throw new Error(`this device (${deviceId}) was revoked from ${me.username}; use another --data-dir for a new device`);
+    throw new Error(
+      `this device (${deviceId}) was revoked from ${me.username}; use another --data-dir for a new device`,
+    );
   }
   if (!known) {
     try {
@@ -140,7 +145,13 @@ export function registerAccountCommands(program: Command): void {
       const me = await client.me();
       out.result(
         `${me.username} (${me.role}) on ${session.coordinator}\ndevice ${session.deviceId ?? '(not registered)'}`,
-        { username: me.username, userId: me.id, role: me.role, deviceId: session.deviceId, coordinator: session.coordinator },
+        {
+          username: me.username,
+          userId: me.id,
+          role: me.role,
+          deviceId: session.deviceId,
+          coordinator: session.coordinator,
+        },
       );
     });
 

@@ -11,7 +11,9 @@ interface CoordinatorOptions {
 export function registerCoordinatorCommand(program: Command): void {
   program
     .command('coordinator')
-    .description('run the coordinator in the foreground (embedded database unless DATABASE_URL is set); SIGTERM stops it cleanly')
+    .description(
+      'run the coordinator in the foreground (embedded database unless DATABASE_URL is set); SIGTERM stops it cleanly',
+    )
     .option('--port <n>', 'HTTP and WebSocket port (env PORT, default 8080; 0 picks a free one)')
     .option('--host <address>', 'address to bind (env HOST, default 127.0.0.1)')
     .addHelpText(

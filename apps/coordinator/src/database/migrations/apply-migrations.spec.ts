@@ -91,7 +91,9 @@ describe('applyMigrations on PGlite', () => {
         FROM pg_attribute a
        WHERE a.attrelid = '_prisma_migrations'::regclass AND a.attnum > 0
        ORDER BY a.attnum`);
-    expect(rows.map((r) => `${r.column_name} ${r.type}${r.not_null ? ' NOT NULL' : ''}${r.has_default ? ' DEFAULT' : ''}`)).toEqual([
+    expect(
+      rows.map((r) => `${r.column_name} ${r.type}${r.not_null ? ' NOT NULL' : ''}${r.has_default ? ' DEFAULT' : ''}`),
+    ).toEqual([
       'id character varying(36) NOT NULL',
       'checksum character varying(64) NOT NULL',
       'finished_at timestamp with time zone',
@@ -176,7 +178,7 @@ describe('applyMigrations on PGlite', () => {
     expect(result).toEqual({ applied: [] });
     expect(logs).toContainEqual({
       msg: expect.stringContaining('no file') as unknown as string,
-      fields: { level: 'warn', migration: '0002_b' },
+      fields: { severity: 'warn', migration: '0002_b' },
     });
   });
 

@@ -15,7 +15,7 @@ export type MigrationLog = (msg: string, fields?: Record<string, unknown>) => vo
 
 export interface ApplyMigrationsOptions {
   migrationsDir: string;
-  /** Warnings carry `level: 'warn'` in their fields; everything else is informational. */
+  /** Warnings carry `severity: 'warn'` in their fields (not `level`, which pino reserves); the rest is informational. */
   log?: MigrationLog;
 }
 
@@ -73,7 +73,7 @@ function planPending(files: MigrationFile[], records: MigrationRecord[], log: Mi
   for (const name of appliedByName.keys()) {
     if (!fileNames.has(name)) {
       // Typically an older build starting against a database a newer build already migrated.
-      log('applied migration has no file in the migrations directory', { level: 'warn', migration: name });
+      log('applied migration has no file in the migrations directory', { severity: 'warn', migration: name });
     }
   }
 

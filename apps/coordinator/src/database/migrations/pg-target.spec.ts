@@ -103,7 +103,9 @@ describe.skipIf(!adminUrl)('applyMigrations on PostgreSQL', () => {
       );
       const pool = newPool();
 
-      const error = await applyMigrations(pgMigrationTarget(pool), { migrationsDir: scratch }).catch((err: unknown) => err);
+      const error = await applyMigrations(pgMigrationTarget(pool), { migrationsDir: scratch }).catch(
+        (err: unknown) => err,
+      );
       expect(error).toBeInstanceOf(MigrationError);
       expect((error as Error).message).toMatch(/^MIGRATION_FAILED: 20991231000000_broken: .*no_such_function/);
 

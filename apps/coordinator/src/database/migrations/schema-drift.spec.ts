@@ -3,7 +3,13 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations, defaultMigrationsDir, pgliteMigrationTarget } from './index.js';
-import { diffSchemas, expectedShapeFromPrisma, introspectDatabase, type SchemaShape, type SqlQuery } from './schema-drift.js';
+import {
+  diffSchemas,
+  expectedShapeFromPrisma,
+  introspectDatabase,
+  type SchemaShape,
+  type SqlQuery,
+} from './schema-drift.js';
 
 const migrationsDir = defaultMigrationsDir();
 const schemaPath = join(migrationsDir, '..', 'schema.prisma');
@@ -27,7 +33,7 @@ function pgliteQuery(instance: PGlite): SqlQuery {
   return async (sql) => (await instance.query<Record<string, unknown>>(sql)).rows;
 }
 
-/** Applies `edit` to one model's block of the real schema, failing loudly if the anchor moved. */
+/** Replaces one exact snippet of the real schema; fails loudly when schema.prisma no longer contains it. */
 function editSchema(text: string, anchor: string, replacement: string): string {
   expect(text, `anchor ${JSON.stringify(anchor)} not found in schema.prisma`).toContain(anchor);
   return text.replace(anchor, replacement);
@@ -53,7 +59,12 @@ describe('schema drift between prisma/schema.prisma and prisma/migrations', () =
       'users',
     ]);
     expect(migrated.enums).toEqual({ Role: ['user', 'admin'] });
-    expect(migrated.tables.api_keys?.scopes).toEqual({ type: 'text', isArray: true, nullable: true, hasDefault: false });
+    expect(migrated.tables.api_keys?.scopes).toEqual({
+      type: 'text',
+      isArray: true,
+      nullable: true,
+      hasDefault: false,
+    });
     expect(migrated.tables.users?.role).toEqual({ type: 'Role', isArray: false, nullable: false, hasDefault: true });
     expect(migrated.tables.users?.id?.type).toBe('uuid');
     expect(migrated.foreignKeys).toContainEqual({
@@ -68,14 +79,21 @@ describe('schema drift between prisma/schema.prisma and prisma/migrations', () =
   });
 
   it('reports a readable difference when schema.prisma changes without a migration', () => {
-    let altered = editSchema(schemaText, '  passwordHash String   @map("password_hash")\n', [
-      '  passwordHash String   @map("password_hash")',
-      '  displayName  String?  @map("display_name")',
-      '',
-    ].join('\n'));
-    altered = editSchema(altered, '  exchangeKey String?   @map("exchange_key")', '  exchangeKey String    @map("exchange_key")');
-    altered = editSchema(altered, '  user          User           @relation(fields: [userId], references: [id], onDelete: Cascade)',
-      '  user          User           @relation(fields: [userId], references: [id], onDelete: Restrict)');
+    let altered = editSchema(
+      schemaText,
+      '  passwordHash String   @map("password_hash")\n',
+      ['  passwordHash String   @map("password_hash")', '  displayName  String?  @map("display_name")', ''].join('\n'),
+    );
+    altered = editSchema(
+      altered,
+      '  exchangeKey String?   @map("exchange_key")',
+      '  exchangeKey String    @map("exchange_key")',
+    );
+    altered = editSchema(
+      altered,
+      '  user          User           @relation(fields: [userId], references: [id], onDelete: Cascade)',
+      '  user          User           @relation(fields: [userId], references: [id], onDelete: Restrict)',
+    );
     altered = editSchema(altered, 'enum Role {\n  user\n  admin\n', 'enum Role {\n  user\n  admin\n  auditor\n');
     altered = editSchema(altered, '  @@map("api_keys")', '  @@index([createdAt])\n  @@map("api_keys")');
 
@@ -149,7 +167,9 @@ describe('schema drift between prisma/schema.prisma and prisma/migrations', () =
       parent_id: { type: 'integer', isArray: false, nullable: true, hasDefault: false },
     });
     expect(shape.primaryKeys).toEqual([{ name: 'things_pkey', table: 'things', columns: ['id'] }]);
-    expect(shape.uniqueIndexes).toEqual([{ name: 'things_label_colour_key', table: 'things', columns: ['label', 'colour'] }]);
+    expect(shape.uniqueIndexes).toEqual([
+      { name: 'things_label_colour_key', table: 'things', columns: ['label', 'colour'] },
+    ]);
     expect(shape.indexes).toEqual([{ name: 'custom_at', table: 'things', columns: ['at'] }]);
     expect(shape.foreignKeys).toEqual([
       {

@@ -197,7 +197,9 @@ export function expectedShapeFromPrisma(schemaText: string): SchemaShape {
     if (!model) throw new Error(`index on unknown model ${index.model}`);
     const table = tableOf(model);
     if (index.algorithm || index.fields.some((f) => f.sortOrder || f.length || f.operatorClass)) {
-      throw new Error(`index on ${table}: sort order, length, operator class and algorithm are not compared; extend the drift check`);
+      throw new Error(
+        `index on ${table}: sort order, length, operator class and algorithm are not compared; extend the drift check`,
+      );
     }
     const columns = index.fields.map((f) => columnOf(model, f.name));
     switch (index.type) {

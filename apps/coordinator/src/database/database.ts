@@ -23,7 +23,11 @@ export async function openDatabase(
   options: { migrationsDir?: string } = {},
 ): Promise<Database> {
   const migrationsDir = options.migrationsDir ?? defaultMigrationsDir();
-  const log = (msg: string, fields?: Record<string, unknown>) => logger.info(fields ?? {}, msg);
+  const log = (msg: string, fields: Record<string, unknown> = {}) => {
+    const { severity, ...rest } = fields;
+    if (severity === 'warn') logger.warn(rest, msg);
+    else logger.info(rest, msg);
+  };
 
   if (config.kind === 'embedded') {
     if (!config.path.startsWith('memory://')) await mkdir(config.path, { recursive: true });

@@ -39,6 +39,7 @@ export default defineConfig({
       project('protocol', 'libs/protocol'),
       project('identity', 'libs/identity'),
       project('sdk', 'libs/sdk'),
+      project('testkit', 'libs/testkit'),
       project('tracker', 'libs/tracker', { testTimeout: 60_000 }),
       project('turn', 'libs/turn', { testTimeout: 60_000 }),
       project('coordinator', 'apps/coordinator', { testTimeout: 60_000 }),

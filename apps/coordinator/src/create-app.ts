@@ -22,6 +22,8 @@ export interface RunningCoordinator {
   database: Database;
   redis: Redis | null;
   metrics: Metrics;
+  /** Every route the HTTP server serves (HEAD routes left out). */
+  routes: { method: string; url: string }[];
   /** Stops accepting, lets open requests finish, then closes Redis and the database. */
   close(): Promise<void>;
 }
@@ -47,6 +49,10 @@ export async function startCoordinator(
       logger: false,
     });
     const fastify = adapter.getInstance();
+    const routes: { method: string; url: string }[] = [];
+    fastify.addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push({ method, url: route.url });
+    });
     instrumentHttp(fastify, metrics);
     await registerDocs(fastify, { serverUrl: config.publicUrl });
 
@@ -70,7 +76,7 @@ export async function startCoordinator(
       })();
       return closing;
     };
-    return { url, port, app, database, redis, metrics, close };
+    return { url, port, app, database, redis, metrics, routes, close };
   } catch (error) {
     await redis?.quit().catch(() => undefined);
     await database.close();

@@ -1,0 +1,5 @@
+export { repoRoot, ensureBuilt } from './repo.js';
+export { startCoordinatorProcess } from './coordinator-process.js';
+export type { CoordinatorProcess } from './coordinator-process.js';
+export { runShoal } from './shoal-cli.js';
+export type { CliResult } from './shoal-cli.js';

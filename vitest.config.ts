@@ -35,6 +35,7 @@ const project = (name: string, dir: string, extra: { testTimeout?: number; inclu
 
 export default defineConfig({
   test: {
+    reporters: ['default', './scripts/vitest-summary-reporter.mjs'],
     projects: [
       project('protocol', 'libs/protocol'),
       project('identity', 'libs/identity'),

@@ -10,6 +10,7 @@ import { openDatabase } from './database/database.js';
 import type { Database } from './database/database.js';
 import { registerDocs } from './docs/docs.js';
 import { NestPinoLogger } from './logging/nest-logger.js';
+import { UpgradeRouter } from './http/upgrade-router.js';
 import { instrumentHttp } from './metrics/http-metrics.js';
 import { Metrics } from './metrics/metrics.js';
 import { openRedis } from './redis/redis.js';
@@ -56,8 +57,10 @@ export async function startCoordinator(
     instrumentHttp(fastify, metrics);
     await registerDocs(fastify, { serverUrl: config.publicUrl });
 
+    const upgrades = new UpgradeRouter();
+    fastify.server.on('upgrade', upgrades.handle);
     const app = await NestFactory.create<NestFastifyApplication>(
-      AppModule.forRoot({ config, logger, database, redis, metrics }),
+      AppModule.forRoot({ config, logger, database, redis, metrics, upgrades }),
       adapter,
       { logger: new NestPinoLogger(logger.child({ component: 'nest' })), abortOnError: false },
     );

@@ -3,6 +3,7 @@ import pg from 'pg';
 import pino from 'pino';
 import type { CoordinatorConfig } from '../src/config/coordinator-config.js';
 import { startCoordinator } from '../src/create-app.js';
+import { defaultSignallingLimits } from '../src/signalling/signalling-context.js';
 import type { RunningCoordinator } from '../src/create-app.js';
 
 /**
@@ -72,6 +73,7 @@ export function testConfig(overrides: Partial<CoordinatorConfig> = {}): Coordina
     accessTokenTtlSeconds: 900,
     refreshTokenTtlDays: 30,
     bodyLimitBytes: 64 * 1024,
+    signalling: { limits: { ...defaultSignallingLimits, graceMs: 1_000 }, userFramesPerMinute: 3_000 },
     rateLimits: { loginPerAccount: generous, loginPerAddress: generous, registerPerAddress: generous },
     ...overrides,
   };

@@ -10,3 +10,5 @@ export {
 export type { DeviceKeys, SerializedDeviceKeys } from './keys.js';
 export { sign, verify } from './signatures.js';
 export { deviceRegistrationMessage } from './device-registration.js';
+export { deviceHelloMessage, signalSignatureMessage, sdpFingerprints } from './signalling.js';
+export { safetyNumber } from './safety-number.js';

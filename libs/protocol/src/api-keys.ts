@@ -5,7 +5,7 @@ import { IsoDateSchema, UuidSchema } from './common.js';
  * What an API key may do. A session (login) may do everything its user may; an API key only
  * what its scopes say. API keys can never manage API keys or sessions.
  */
-export const apiScopes = ['profile:read', 'devices:read', 'devices:write'] as const;
+export const apiScopes = ['profile:read', 'devices:read', 'devices:write', 'contacts', 'signal'] as const;
 export const ApiScopeSchema = z.enum(apiScopes);
 export type ApiScope = z.infer<typeof ApiScopeSchema>;
 

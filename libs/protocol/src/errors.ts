@@ -46,6 +46,26 @@ export const errorCatalog = {
 
   // API keys
   API_KEY_NOT_FOUND: { status: 404, summary: 'No such API key for this account' },
+
+  // Contacts
+  CONTACT_SELF: { status: 400, summary: 'You cannot add yourself as a contact' },
+  CONTACT_NOT_FOUND: { status: 404, summary: 'No such contact or contact request' },
+  CONTACT_BLOCKED: { status: 409, summary: 'You blocked this user; unblock them first' },
+
+  // WebSocket signalling (sent as error frames; the status is what an HTTP form would use)
+  WS_MALFORMED_FRAME: { status: 400, summary: 'The frame is not JSON or does not match its schema' },
+  WS_FRAME_TOO_LARGE: { status: 413, summary: 'The frame is larger than the limit' },
+  WS_UNKNOWN_FRAME: { status: 400, summary: 'Unknown frame type' },
+  WS_NOT_READY: { status: 409, summary: 'Send hello (and wait for ready) before anything else' },
+  WS_HELLO_INVALID: {
+    status: 401,
+    summary: 'The device is not one of your active devices, or its signature does not verify',
+  },
+  WS_SLOW_CONSUMER: { status: 503, summary: 'The client reads too slowly; the socket is closed, reconnect' },
+  SIGNAL_UNKNOWN_DEVICE: { status: 404, summary: 'No such active device' },
+  SIGNAL_PEER_OFFLINE: { status: 409, summary: 'The device is not online (or does not take your signals)' },
+  SIGNAL_BAD_SIGNATURE: { status: 400, summary: 'The offer or answer is not signed by the sending device' },
+  SIGNAL_STALE: { status: 400, summary: 'The signed timestamp is too far from now' },
 } as const satisfies Record<string, { status: number; summary: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -6,3 +6,5 @@ export * from './devices.js';
 export * from './api-keys.js';
 export * from './health.js';
 export * from './api-contract.js';
+export * from './contacts.js';
+export * from './ws/frames.js';

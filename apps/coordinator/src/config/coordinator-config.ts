@@ -1,4 +1,6 @@
 import path from 'node:path';
+import { defaultSignallingLimits } from '../signalling/signalling-context.js';
+import type { SignallingLimits } from '../signalling/signalling-context.js';
 import type { Env } from './env.schema.js';
 
 export interface RateRule {
@@ -22,6 +24,7 @@ export interface CoordinatorConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   bodyLimitBytes: number;
+  signalling: { limits: SignallingLimits; userFramesPerMinute: number };
   rateLimits: {
     loginPerAccount: RateRule;
     loginPerAddress: RateRule;
@@ -48,6 +51,7 @@ export function configFromEnv(env: Env, secrets: { jwtSecret: string; turnSecret
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     bodyLimitBytes: 64 * 1024,
+    signalling: { limits: defaultSignallingLimits, userFramesPerMinute: 3_000 },
     rateLimits: {
       loginPerAccount: { points: env.LOGIN_RATE_PER_ACCOUNT, durationSeconds: 60 },
       loginPerAddress: { points: env.LOGIN_RATE_PER_ADDRESS, durationSeconds: 60 },

@@ -5,7 +5,9 @@ import type { Logger } from 'pino';
 import type { CoordinatorConfig } from '../config/coordinator-config.js';
 import type { Database } from '../database/database.js';
 import type { Metrics } from '../metrics/metrics.js';
-import { CONFIG, DATABASE, LOGGER, METRICS, REDIS } from './tokens.js';
+import { UpgradeRouter } from '../http/upgrade-router.js';
+import { DomainEvents } from './domain-events.js';
+import { CONFIG, DATABASE, DOMAIN_EVENTS, LOGGER, METRICS, REDIS } from './tokens.js';
 
 export interface CoreResources {
   config: CoordinatorConfig;
@@ -13,6 +15,7 @@ export interface CoreResources {
   database: Database;
   redis: Redis | null;
   metrics: Metrics;
+  upgrades: UpgradeRouter;
 }
 
 /**
@@ -29,6 +32,8 @@ export class CoreModule {
       { provide: DATABASE, useValue: resources.database },
       { provide: REDIS, useValue: resources.redis },
       { provide: METRICS, useValue: resources.metrics },
+      { provide: DOMAIN_EVENTS, useValue: new DomainEvents() },
+      { provide: UpgradeRouter, useValue: resources.upgrades },
     ];
     return { module: CoreModule, providers, exports: providers.map((p) => p.provide) };
   }

@@ -5,3 +5,4 @@ export const DATABASE = Symbol('Database');
 /** An ioredis client, or null in the embedded mode. */
 export const REDIS = Symbol('Redis');
 export const METRICS = Symbol('Metrics');
+export const DOMAIN_EVENTS = Symbol('DomainEvents');

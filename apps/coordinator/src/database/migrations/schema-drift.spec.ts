@@ -52,13 +52,17 @@ describe('schema drift between prisma/schema.prisma and prisma/migrations', () =
     // a schema parsed into nothing.
     expect(Object.keys(migrated.tables).sort()).toEqual([
       'api_keys',
+      'contacts',
       'device_challenges',
       'devices',
       'refresh_tokens',
       'sessions',
       'users',
     ]);
-    expect(migrated.enums).toEqual({ Role: ['user', 'admin'] });
+    expect(migrated.enums).toEqual({
+      Role: ['user', 'admin'],
+      ContactState: ['outgoing', 'incoming', 'accepted', 'blocked'],
+    });
     expect(migrated.tables.api_keys?.scopes).toEqual({
       type: 'text',
       isArray: true,

@@ -4,6 +4,8 @@ import { api, ErrorBodySchema } from '@shoal/protocol';
 import type {
   ApiKey,
   ApiKeyList,
+  Contact,
+  ContactList,
   CreateApiKeyRequest,
   CreatedApiKey,
   Credentials,
@@ -118,6 +120,35 @@ export class ShoalClient {
     revoke: (apiKeyId: string): Promise<void> =>
       this.call(api.apiKeys.revoke, { params: { apiKeyId } }) as Promise<void>,
   };
+
+  readonly contacts = {
+    list: async (): Promise<Contact[]> => ((await this.call(api.contacts.list)) as ContactList).contacts,
+    add: (username: string): Promise<Contact> =>
+      this.call(api.contacts.add, { body: { username } }) as Promise<Contact>,
+    accept: (username: string): Promise<Contact> =>
+      this.call(api.contacts.accept, { params: { username } }) as Promise<Contact>,
+    remove: (username: string): Promise<void> =>
+      this.call(api.contacts.remove, { params: { username } }) as Promise<void>,
+    block: (username: string): Promise<Contact> =>
+      this.call(api.contacts.block, { params: { username } }) as Promise<Contact>,
+    unblock: (username: string): Promise<void> =>
+      this.call(api.contacts.unblock, { params: { username } }) as Promise<void>,
+  };
+
+  /** A valid access token (refreshed if it is about to expire) or the API key, e.g. for `/ws`. */
+  async bearer(): Promise<string> {
+    if (this.apiKey) return this.apiKey;
+    if (!this.tokens) throw new ShoalApiError('AUTH_REQUIRED', 'not logged in', 401);
+    const payload = this.tokens.accessToken.split('.')[1];
+    let exp = 0;
+    try {
+      exp = (JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number }).exp ?? 0;
+    } catch {
+      exp = 0;
+    }
+    if (exp * 1000 - Date.now() < 30_000) await this.refreshOnce();
+    return this.tokens.accessToken;
+  }
 
   ready(): Promise<Health> {
     return this.call(api.health.ready, { anonymous: true }) as Promise<Health>;

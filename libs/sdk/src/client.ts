@@ -140,7 +140,7 @@ export class ShoalClient {
     if (this.apiKey) return this.apiKey;
     if (!this.tokens) throw new ShoalApiError('AUTH_REQUIRED', 'not logged in', 401);
     const payload = this.tokens.accessToken.split('.')[1];
-    let exp = 0;
+    let exp: number;
     try {
       exp = (JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number }).exp ?? 0;
     } catch {

@@ -89,6 +89,23 @@ describe.each(backends())('operations ($name)', (backend) => {
     for (const code of codes.match(/[A-Z_]{5,}/g) ?? []) expect(errorCodes).toContain(code);
   });
 
+  it('serves the AsyncAPI document of /ws, built from the frame schemas', async () => {
+    const r = await request(c.url, 'GET', '/docs/asyncapi.json');
+    expect(r.status).toBe(200);
+    expect(r.body.asyncapi).toBe('3.0.0');
+    const messages = r.body.channels.ws.messages as Record<
+      string,
+      { payload: { properties: { type: { const: string } } } }
+    >;
+    expect(
+      Object.values(messages)
+        .map((m) => m.payload.properties.type.const)
+        .sort(),
+    ).toEqual(['ack', 'challenge', 'error', 'hello', 'ping', 'pong', 'presence', 'ready', 'signal', 'signal'].sort());
+    expect((messages.error as unknown as { summary: string }).summary).toContain('SIGNAL_PEER_OFFLINE');
+    expect(r.body.info.description).toContain('4002 REPLACED');
+  });
+
   it('serves Swagger UI from local assets', async () => {
     const page = await request(c.url, 'GET', '/docs');
     expect(page.status).toBe(200);

@@ -265,3 +265,44 @@ describe.each(backends())('signalling limits ($name)', (backend) => {
     expect((await request(c.url, 'GET', '/health/live')).status).toBe(200);
   });
 });
+
+describe.each(backends())('slow consumers ($name)', (backend) => {
+  let c: TestCoordinator;
+  beforeAll(async () => {
+    const { defaultSignallingLimits } = await import('../src/signalling/signalling-context.js');
+    c = await startTestCoordinator(backend, {
+      signalling: { limits: { ...defaultSignallingLimits, maxBufferedBytes: 64 * 1024 }, userFramesPerMinute: 100_000 },
+    });
+  });
+  afterAll(() => c?.stop());
+
+  it('cuts off a socket that does not read, instead of buffering without bound', async () => {
+    const alice = await newUser(c.url, 'alice');
+    const bob = await newUser(c.url, 'bob');
+    const aliceDevice = await newDevice(alice);
+    const bobDevice = await newDevice(bob);
+    const a = await WsDevice.connect(c.url, alice, aliceDevice);
+    const b = await WsDevice.connect(c.url, bob, bobDevice);
+    // Bob stops reading from his TCP socket; the coordinator's send buffer to him fills up.
+    (b.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+    const padding = Array.from({ length: 1000 }, (_, i) => `a=x-padding:${String(i).padStart(30, '0')}`).join('\r\n');
+    const sdp = `${FAKE_SDP()}${padding}\r\n`;
+    const cutOff = async () =>
+      /shoal_ws_errors_total\{[^}]*code="WS_SLOW_CONSUMER"[^}]*\} [1-9]/.test(
+        (await request(c.url, 'GET', '/metrics')).body as string,
+      );
+    let sent = 0;
+    while (sent < 1_000 && !(await cutOff())) {
+      for (let i = 0; i < 25; i++, sent++) a.send(signedOffer(aliceDevice, bobDevice.deviceId, { sdp }));
+      a.send({ v: 1, type: 'ping' });
+      await a.next('pong');
+      const errors = a.frames.filter((f) => f.type === 'error');
+      expect(errors, JSON.stringify(errors[0])).toEqual([]);
+    }
+    expect(await cutOff()).toBe(true);
+    (b.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await b.closed(20_000)).toMatchObject({ code: 1013, reason: 'WS_SLOW_CONSUMER' });
+    a.close();
+    expect((await request(c.url, 'GET', '/health/live')).status).toBe(200);
+  });
+});

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { buildAsyncApiDocument } from './asyncapi.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 const require = createRequire(import.meta.url);
@@ -28,9 +29,11 @@ const init = `window.ui = SwaggerUIBundle({ url: '/docs-json', dom_id: '#ui', de
  */
 export async function registerDocs(fastify: FastifyInstance, options: { serverUrl?: string }): Promise<void> {
   const document = JSON.stringify(buildOpenApiDocument(options));
+  const asyncapi = JSON.stringify(buildAsyncApiDocument(options));
   const assets = path.dirname(require.resolve('swagger-ui-dist/package.json'));
   await fastify.register(fastifyStatic, { root: assets, prefix: '/docs/assets/', decorateReply: false });
   fastify.get('/docs-json', (_req, reply) => reply.type('application/json').send(document));
+  fastify.get('/docs/asyncapi.json', (_req, reply) => reply.type('application/json').send(asyncapi));
   fastify.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(page));
   fastify.get('/docs/init.js', (_req, reply) => reply.type('text/javascript').send(init));
 }

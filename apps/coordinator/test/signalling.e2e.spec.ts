@@ -266,6 +266,38 @@ describe.each(backends())('signalling limits ($name)', (backend) => {
   });
 });
 
+describe.each(backends())('per-user frame limit ($name)', (backend) => {
+  let c: TestCoordinator;
+  beforeAll(async () => {
+    const { defaultSignallingLimits } = await import('../src/signalling/signalling-context.js');
+    c = await startTestCoordinator(backend, {
+      signalling: { limits: defaultSignallingLimits, userFramesPerMinute: 30 },
+    });
+  });
+  afterAll(() => c?.stop());
+
+  it('counts the frames of all sockets of one user together', async () => {
+    const user = await newUser(c.url);
+    const one = await WsDevice.connect(c.url, user, await newDevice(user));
+    const two = await WsDevice.connect(c.url, user, await newDevice(user));
+    for (let i = 0; i < 20; i++) {
+      one.send({ v: 1, type: 'ping' });
+      two.send({ v: 1, type: 'ping' });
+    }
+    const answers = (ws: WsDevice) => ws.frames.filter((f) => f.type === 'pong' || f.type === 'error');
+    await expect.poll(() => answers(one).length + answers(two).length, { timeout: 10_000 }).toBe(40);
+    const all = [...answers(one), ...answers(two)];
+    const pongs = all.filter((f) => f.type === 'pong').length;
+    expect(all.filter((f) => f.type === 'error').map((f) => (f as { code: string }).code)).toEqual(
+      Array(40 - pongs).fill('RATE_LIMITED'),
+    );
+    // Two hellos and 40 pings against 30 a minute: each socket alone was well within its own limit.
+    expect(pongs).toBe(28);
+    one.close();
+    two.close();
+  });
+});
+
 describe.each(backends())('slow consumers ($name)', (backend) => {
   let c: TestCoordinator;
   beforeAll(async () => {

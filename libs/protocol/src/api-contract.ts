@@ -21,6 +21,7 @@ import {
 import type { ErrorCode } from './errors.js';
 import { AddContactRequestSchema, ContactListSchema, ContactParamsSchema, ContactSchema } from './contacts.js';
 import { HealthSchema } from './health.js';
+import { IceServersSchema } from './ice-servers.js';
 
 /**
  * How a request must authenticate:
@@ -329,6 +330,18 @@ export const api = {
       errors: ['VALIDATION_FAILED', ...apiKeyErrors, 'CONTACT_NOT_FOUND'],
     }),
   },
+  iceServers: endpoint({
+    operationId: 'getIceServers',
+    method: 'GET',
+    path: '/api/v1/ice-servers',
+    summary: 'STUN and TURN servers for WebRTC, with TURN credentials valid for `ttl` seconds (the TURN REST scheme)',
+    tag: 'connectivity',
+    auth: 'any',
+    scope: 'signal',
+    response: IceServersSchema,
+    successStatus: 200,
+    errors: apiKeyErrors,
+  }),
   health: {
     live: endpoint({
       operationId: 'live',

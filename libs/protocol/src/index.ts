@@ -8,3 +8,4 @@ export * from './health.js';
 export * from './api-contract.js';
 export * from './contacts.js';
 export * from './ws/frames.js';
+export * from './ice-servers.js';

@@ -27,7 +27,15 @@ export async function startCoordinatorProcess(
   ensureBuilt();
   const main = path.join(repoRoot(), 'apps', 'coordinator', 'dist', 'main.js');
   const child = spawn(process.execPath, [main], {
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      TURN_PORT: '0',
+      TRACKER_UDP_PORT: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -3,3 +3,6 @@ export { startCoordinatorProcess } from './coordinator-process.js';
 export type { CoordinatorProcess } from './coordinator-process.js';
 export { runShoal } from './shoal-cli.js';
 export type { CliResult } from './shoal-cli.js';
+export { requireBinary, ProcessGroup } from './processes.js';
+export type { Finished } from './processes.js';
+export { freeUdpPortPair, waitForUdpEcho } from './udp-ports.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTurnServer, type TurnServer } from '@shoal/turn';
-import { freeUdpPortPair, waitForUdpEcho } from './support/ports.js';
-import { ProcessGroup, requireBinary } from './support/processes.js';
+import { freeUdpPortPair, waitForUdpEcho } from '@shoal/testkit';
+import { ProcessGroup, requireBinary } from '@shoal/testkit';
 
 /*
  * Clients we did not write: coturn's turnutils_stunclient and turnutils_uclient (Debian package

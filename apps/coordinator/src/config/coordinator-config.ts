@@ -18,12 +18,20 @@ export interface CoordinatorConfig {
   redisUrl?: string;
   redisKeyPrefix: string;
   jwtSecret: string;
-  turnSecret: string;
   logLevel: Env['LOG_LEVEL'];
   trustProxyHops: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlDays: number;
   bodyLimitBytes: number;
+  turn: {
+    port: number;
+    secret: string;
+    allowLoopbackPeers: boolean;
+    externalRelayAddress?: string;
+    /** External TURN servers (coturn) to hand out instead of ours, with credentials from the same secret. */
+    externalUrls: string[];
+    credentialTtlSeconds: number;
+  };
   signalling: { limits: SignallingLimits; userFramesPerMinute: number };
   rateLimits: {
     loginPerAccount: RateRule;
@@ -45,12 +53,19 @@ export function configFromEnv(env: Env, secrets: { jwtSecret: string; turnSecret
     redisUrl: env.REDIS_URL,
     redisKeyPrefix: env.REDIS_KEY_PREFIX,
     jwtSecret: secrets.jwtSecret,
-    turnSecret: secrets.turnSecret,
     logLevel: env.LOG_LEVEL,
     trustProxyHops: env.TRUST_PROXY_HOPS,
     accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
     bodyLimitBytes: 64 * 1024,
+    turn: {
+      port: env.TURN_PORT,
+      secret: secrets.turnSecret,
+      allowLoopbackPeers: env.TURN_ALLOW_LOOPBACK_PEERS,
+      externalRelayAddress: env.TURN_RELAY_ADDRESS,
+      externalUrls: (env.TURN_URLS ?? '').split(/[\s,]+/).filter((u) => u.length > 0),
+      credentialTtlSeconds: env.TURN_CREDENTIAL_TTL_SECONDS,
+    },
     signalling: { limits: defaultSignallingLimits, userFramesPerMinute: 3_000 },
     rateLimits: {
       loginPerAccount: { points: env.LOGIN_RATE_PER_ACCOUNT, durationSeconds: 60 },

@@ -30,8 +30,16 @@ export const EnvSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must have at least 32 characters').optional(),
   TURN_SECRET: z.string().min(16, 'must have at least 16 characters').optional(),
   TURN_PORT: port.default(3478),
-  TURN_URLS: z.string().optional(),
+  /** External TURN servers (e.g. coturn with use-auth-secret), comma-separated turn:/turns: URLs. */
+  TURN_URLS: z
+    .string()
+    .regex(/^\s*turns?:[^\s,]+(\s*,\s*turns?:[^\s,]+)*\s*$/, 'must be comma-separated turn: or turns: URLs')
+    .optional(),
   TURN_ALLOW_LOOPBACK_PEERS: bool.default(false),
+  /** The IP clients and peers reach the relays at (behind 1:1 NAT, e.g. a cloud load balancer). */
+  TURN_RELAY_ADDRESS: z.ipv4().optional(),
+  /** Lifetime of the TURN credentials handed out by /api/v1/ice-servers. */
+  TURN_CREDENTIAL_TTL_SECONDS: positiveInt.default(86_400),
   TRACKER_UDP_PORT: port.default(6969),
   SHOAL_DATA_DIR: z.string().min(1).default('.shoal'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -1,0 +1,35 @@
+// The `bencode` package ships no types; tests use its decoder as an independent check of ours.
+declare module 'bencode' {
+  const bencode: {
+    encode(value: unknown): Uint8Array;
+    decode(data: Uint8Array, encoding?: string): any;
+  };
+  export default bencode;
+}
+
+// bittorrent-tracker ships no types either; tests drive its client as a WebTorrent peer would.
+declare module 'bittorrent-tracker' {
+  import type { EventEmitter } from 'node:events';
+  export interface SimplePeer extends EventEmitter {
+    id: string;
+    connected: boolean;
+    send(data: string | Uint8Array): void;
+    destroy(): void;
+  }
+  export default class Client extends EventEmitter {
+    constructor(options: {
+      infoHash: string | Uint8Array;
+      peerId: string | Uint8Array;
+      announce: string[];
+      port: number;
+      wrtc?: unknown;
+      getAnnounceOpts?: () => Record<string, unknown>;
+    });
+    start(options?: Record<string, unknown>): void;
+    stop(options?: Record<string, unknown>): void;
+    complete(options?: Record<string, unknown>): void;
+    update(options?: Record<string, unknown>): void;
+    scrape(options?: Record<string, unknown>): void;
+    destroy(callback?: (error?: Error | null) => void): void;
+  }
+}

@@ -12,6 +12,7 @@ import { DevicesModule } from './devices/devices.module.js';
 import { ProtocolExceptionFilter } from './errors/exception.filter.js';
 import { HealthModule } from './health/health.module.js';
 import { SignallingModule } from './signalling/signalling.module.js';
+import { TrackerModule } from './tracker/tracker.module.js';
 import { TurnModule } from './turn/turn.module.js';
 import { ContractGuard } from './http/contract.guard.js';
 
@@ -28,6 +29,7 @@ export class AppModule {
         ContactsModule,
         SignallingModule,
         TurnModule,
+        TrackerModule,
         HealthModule,
       ],
       providers: [

@@ -79,6 +79,13 @@ export function testConfig(overrides: Partial<CoordinatorConfig> = {}): Coordina
       externalUrls: [],
       credentialTtlSeconds: 3600,
     },
+    tracker: {
+      udpPort: 0,
+      private: false,
+      ratePerAddressPerMinute: 100_000,
+      dht: { enabled: false, port: 0, bootstrap: [] },
+    },
+    adminUsernames: [],
     signalling: { limits: { ...defaultSignallingLimits, graceMs: 1_000 }, userFramesPerMinute: 3_000 },
     rateLimits: { loginPerAccount: generous, loginPerAddress: generous, registerPerAddress: generous },
     ...overrides,

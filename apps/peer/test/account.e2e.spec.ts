@@ -147,7 +147,17 @@ describe('shoal coordinator', () => {
     const child = spawn(
       process.execPath,
       [path.join(repoRoot(), 'apps/peer/bin/shoal.js'), 'coordinator', '--port', '0', '--data-dir', dataDir],
-      { env: { PATH: process.env.PATH, HOME: process.env.HOME, TURN_PORT: '0' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          TURN_PORT: '0',
+          TRACKER_UDP_PORT: '0',
+          DHT_PORT: '0',
+          DHT_BOOTSTRAP: 'none',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     try {
       let out = '';

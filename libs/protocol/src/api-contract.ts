@@ -22,6 +22,16 @@ import type { ErrorCode } from './errors.js';
 import { AddContactRequestSchema, ContactListSchema, ContactParamsSchema, ContactSchema } from './contacts.js';
 import { HealthSchema } from './health.js';
 import { IceServersSchema } from './ice-servers.js';
+import {
+  BlockedInfoHashSchema,
+  BlockInfoHashRequestSchema,
+  BlocklistSchema,
+  InfoHashParamsSchema,
+  SwarmListQuerySchema,
+  SwarmListSchema,
+  SwarmStatsSchema,
+  TrackerPasskeySchema,
+} from './tracker.js';
 
 /**
  * How a request must authenticate:
@@ -29,8 +39,9 @@ import { IceServersSchema } from './ice-servers.js';
  * - `optional`: a bearer token is used when present.
  * - `session`: an access token from login (never an API key).
  * - `any`: an access token, or an API key holding `scope`.
+ * - `admin`: an access token of a user with the admin role.
  */
-export type EndpointAuth = 'none' | 'optional' | 'session' | 'any';
+export type EndpointAuth = 'none' | 'optional' | 'session' | 'any' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface Endpoint<
@@ -342,6 +353,113 @@ export const api = {
     successStatus: 200,
     errors: apiKeyErrors,
   }),
+  tracker: {
+    announce: endpoint({
+      operationId: 'trackerAnnounce',
+      method: 'GET',
+      path: '/announce',
+      summary:
+        'BitTorrent announce (BEP 3, compact peers BEP 23, IPv6 BEP 7); a WebSocket upgrade here speaks the WebTorrent tracker protocol. Answers are bencoded; protocol errors are a `failure reason` with status 200, as clients expect.',
+      tag: 'tracker',
+      auth: 'none',
+      successStatus: 200,
+      produces: 'text/plain',
+      errors: [],
+    }),
+    scrape: endpoint({
+      operationId: 'trackerScrape',
+      method: 'GET',
+      path: '/scrape',
+      summary: 'BitTorrent scrape (BEP 48) for one or more info_hash parameters; bencoded',
+      tag: 'tracker',
+      auth: 'none',
+      successStatus: 200,
+      produces: 'text/plain',
+      errors: [],
+    }),
+    passkey: endpoint({
+      operationId: 'getTrackerPasskey',
+      method: 'GET',
+      path: '/api/v1/tracker/passkey',
+      summary: 'Your private announce URL (with its passkey), for when the tracker runs in private mode',
+      tag: 'tracker',
+      auth: 'session',
+      response: TrackerPasskeySchema,
+      successStatus: 200,
+      errors: sessionErrors,
+    }),
+  },
+  admin: {
+    swarms: endpoint({
+      operationId: 'adminListSwarms',
+      method: 'GET',
+      path: '/api/v1/admin/swarms',
+      summary: 'Swarms, most recently active first, with peers, seeders, completed and bytes (admin)',
+      tag: 'admin',
+      auth: 'admin',
+      query: SwarmListQuerySchema,
+      response: SwarmListSchema,
+      successStatus: 200,
+      errors: ['VALIDATION_FAILED', ...sessionErrors],
+    }),
+    swarm: endpoint({
+      operationId: 'adminGetSwarm',
+      method: 'GET',
+      path: '/api/v1/admin/swarms/:infoHash',
+      summary: 'One swarm (admin)',
+      tag: 'admin',
+      auth: 'admin',
+      params: InfoHashParamsSchema,
+      response: SwarmStatsSchema,
+      successStatus: 200,
+      errors: ['VALIDATION_FAILED', ...sessionErrors, 'SWARM_NOT_FOUND'],
+    }),
+    removeSwarm: endpoint({
+      operationId: 'adminRemoveSwarm',
+      method: 'DELETE',
+      path: '/api/v1/admin/swarms/:infoHash',
+      summary: 'Forget a swarm now (block it too, or it comes back at the next announce) (admin)',
+      tag: 'admin',
+      auth: 'admin',
+      params: InfoHashParamsSchema,
+      successStatus: 204,
+      errors: ['VALIDATION_FAILED', ...sessionErrors, 'SWARM_NOT_FOUND'],
+    }),
+    blocklist: endpoint({
+      operationId: 'adminListBlocked',
+      method: 'GET',
+      path: '/api/v1/admin/blocklist',
+      summary: 'Info hashes the tracker refuses (admin)',
+      tag: 'admin',
+      auth: 'admin',
+      response: BlocklistSchema,
+      successStatus: 200,
+      errors: sessionErrors,
+    }),
+    block: endpoint({
+      operationId: 'adminBlockInfoHash',
+      method: 'POST',
+      path: '/api/v1/admin/blocklist',
+      summary: 'Refuse an info hash from now on, on every replica, and forget its swarm (admin)',
+      tag: 'admin',
+      auth: 'admin',
+      body: BlockInfoHashRequestSchema,
+      response: BlockedInfoHashSchema,
+      successStatus: 201,
+      errors: [...bodyErrors, ...sessionErrors],
+    }),
+    unblock: endpoint({
+      operationId: 'adminUnblockInfoHash',
+      method: 'DELETE',
+      path: '/api/v1/admin/blocklist/:infoHash',
+      summary: 'Serve an info hash again (admin)',
+      tag: 'admin',
+      auth: 'admin',
+      params: InfoHashParamsSchema,
+      successStatus: 204,
+      errors: ['VALIDATION_FAILED', ...sessionErrors, 'SWARM_NOT_FOUND'],
+    }),
+  },
   health: {
     live: endpoint({
       operationId: 'live',

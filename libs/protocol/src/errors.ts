@@ -47,6 +47,9 @@ export const errorCatalog = {
   // API keys
   API_KEY_NOT_FOUND: { status: 404, summary: 'No such API key for this account' },
 
+  // Tracker administration
+  SWARM_NOT_FOUND: { status: 404, summary: 'No such swarm or blocklist entry' },
+
   // Contacts
   CONTACT_SELF: { status: 400, summary: 'You cannot add yourself as a contact' },
   CONTACT_NOT_FOUND: { status: 404, summary: 'No such contact or contact request' },

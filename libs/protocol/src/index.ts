@@ -9,3 +9,4 @@ export * from './api-contract.js';
 export * from './contacts.js';
 export * from './ws/frames.js';
 export * from './ice-servers.js';
+export * from './tracker.js';

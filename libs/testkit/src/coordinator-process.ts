@@ -32,6 +32,8 @@ export async function startCoordinatorProcess(
       HOME: process.env.HOME,
       PORT: '0',
       TURN_PORT: '0',
+      DHT_PORT: '0',
+      DHT_BOOTSTRAP: 'none',
       TRACKER_UDP_PORT: '0',
       LOG_LEVEL: 'info',
       ...env,

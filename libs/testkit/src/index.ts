@@ -6,3 +6,4 @@ export type { CliResult } from './shoal-cli.js';
 export { requireBinary, ProcessGroup } from './processes.js';
 export type { Finished } from './processes.js';
 export { freeUdpPortPair, waitForUdpEcho } from './udp-ports.js';
+export { BitTorrentLab, eventually, freePort } from './bittorrent-lab.js';

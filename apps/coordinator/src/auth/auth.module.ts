@@ -1,7 +1,9 @@
-import { Module } from '@nestjs/common';
+import { Inject, Module } from '@nestjs/common';
+import type { OnApplicationBootstrap } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { CoordinatorConfig } from '../config/coordinator-config.js';
-import { CONFIG, REDIS } from '../core/tokens.js';
+import { CONFIG, DATABASE, REDIS } from '../core/tokens.js';
+import type { Database } from '../database/database.js';
 import { AccessTokens } from './access-tokens.js';
 import { AuthController } from './auth.controller.js';
 import { AuthRateLimits } from './auth-rate-limits.js';
@@ -36,4 +38,18 @@ import { RegisterUserHandler } from './use-cases/register-user/register-user.han
   ],
   exports: [Authenticator, AccessTokens],
 })
-export class AuthModule {}
+export class AuthModule implements OnApplicationBootstrap {
+  constructor(
+    @Inject(CONFIG) private readonly config: CoordinatorConfig,
+    @Inject(DATABASE) private readonly database: Database,
+  ) {}
+
+  /** ADMIN_USERNAMES that registered before the setting get the role at start-up. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.config.adminUsernames.length === 0) return;
+    await this.database.prisma.user.updateMany({
+      where: { username: { in: this.config.adminUsernames }, role: 'user' },
+      data: { role: 'admin' },
+    });
+  }
+}

@@ -37,7 +37,7 @@ export class Authenticator {
     const token = match[1];
 
     if (token.startsWith('shoal_')) {
-      if (endpoint.auth === 'session') {
+      if (endpoint.auth === 'session' || endpoint.auth === 'admin') {
         throw new DomainError('AUTH_FORBIDDEN', 'API keys cannot use this endpoint; log in instead');
       }
       const principal = await this.fromApiKey(token);
@@ -46,7 +46,11 @@ export class Authenticator {
       }
       return principal;
     }
-    return this.fromAccessToken(token);
+    const principal = await this.fromAccessToken(token);
+    if (endpoint.auth === 'admin' && principal.role !== 'admin') {
+      throw new DomainError('AUTH_FORBIDDEN', 'this endpoint is for administrators');
+    }
+    return principal;
   }
 
   async fromAccessToken(token: string): Promise<Principal> {

@@ -33,6 +33,13 @@ export interface CoordinatorConfig {
     credentialTtlSeconds: number;
   };
   signalling: { limits: SignallingLimits; userFramesPerMinute: number };
+  tracker: {
+    udpPort: number;
+    private: boolean;
+    ratePerAddressPerMinute: number;
+    dht: { enabled: boolean; port: number; bootstrap: string[] };
+  };
+  adminUsernames: string[];
   rateLimits: {
     loginPerAccount: RateRule;
     loginPerAddress: RateRule;
@@ -67,6 +74,19 @@ export function configFromEnv(env: Env, secrets: { jwtSecret: string; turnSecret
       credentialTtlSeconds: env.TURN_CREDENTIAL_TTL_SECONDS,
     },
     signalling: { limits: defaultSignallingLimits, userFramesPerMinute: 3_000 },
+    tracker: {
+      udpPort: env.TRACKER_UDP_PORT,
+      private: env.TRACKER_PRIVATE,
+      ratePerAddressPerMinute: env.TRACKER_RATE_PER_ADDRESS,
+      dht: {
+        enabled: env.DHT_ENABLED,
+        port: env.DHT_PORT,
+        bootstrap: env.DHT_BOOTSTRAP === 'none' ? [] : env.DHT_BOOTSTRAP.split(/\s*,\s*/),
+      },
+    },
+    adminUsernames: env.ADMIN_USERNAMES.split(/[\s,]+/)
+      .map((u) => u.trim().toLowerCase())
+      .filter((u) => u.length > 0),
     rateLimits: {
       loginPerAccount: { points: env.LOGIN_RATE_PER_ACCOUNT, durationSeconds: 60 },
       loginPerAddress: { points: env.LOGIN_RATE_PER_ADDRESS, durationSeconds: 60 },

@@ -41,6 +41,20 @@ export const EnvSchema = z.object({
   /** Lifetime of the TURN credentials handed out by /api/v1/ice-servers. */
   TURN_CREDENTIAL_TTL_SECONDS: positiveInt.default(86_400),
   TRACKER_UDP_PORT: port.default(6969),
+  /** Private tracker: announces must carry a user's passkey (`/announce?passkey=...`). */
+  TRACKER_PRIVATE: bool.default(false),
+  /** Announces and scrapes a minute per client address, per replica. */
+  TRACKER_RATE_PER_ADDRESS: positiveInt.default(300),
+  /** The coordinator's Mainline DHT node, which peers may use as a bootstrap. */
+  DHT_ENABLED: bool.default(true),
+  DHT_PORT: port.default(6881),
+  /** Bootstrap nodes of the coordinator's DHT node, comma-separated host:port, or `none`. */
+  DHT_BOOTSTRAP: z
+    .string()
+    .regex(/^(none|[^\s,:]+:\d+(\s*,\s*[^\s,:]+:\d+)*)$/, 'must be `none` or comma-separated host:port')
+    .default('router.bittorrent.com:6881,router.utorrent.com:6881,dht.transmissionbt.com:6881'),
+  /** Usernames that get the admin role (comma-separated). */
+  ADMIN_USERNAMES: z.string().default(''),
   SHOAL_DATA_DIR: z.string().min(1).default('.shoal'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Number of proxy hops to trust for X-Forwarded-For (0 = the socket address is the client). */

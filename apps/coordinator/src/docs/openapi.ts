@@ -79,7 +79,8 @@ export function buildOpenApiDocument(options: { serverUrl?: string } = {}): Json
         content: { 'application/json': { schema: schemaOf(endpoint.body, 'input') } },
       };
     }
-    if (endpoint.auth === 'session') operation.security = [{ session: [] }];
+    if (endpoint.auth === 'session' || endpoint.auth === 'admin') operation.security = [{ session: [] }];
+    if (endpoint.auth === 'admin') operation['x-shoal-role'] = 'admin';
     if (endpoint.auth === 'any') operation.security = [{ session: [] }, { apiKey: [] }];
     if (endpoint.auth === 'optional') operation.security = [{}, { session: [] }];
     if (endpoint.scope) operation['x-shoal-api-key-scope'] = endpoint.scope;

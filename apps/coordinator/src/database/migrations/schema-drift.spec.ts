@@ -52,6 +52,7 @@ describe('schema drift between prisma/schema.prisma and prisma/migrations', () =
     // a schema parsed into nothing.
     expect(Object.keys(migrated.tables).sort()).toEqual([
       'api_keys',
+      'blocked_info_hashes',
       'contacts',
       'device_challenges',
       'devices',

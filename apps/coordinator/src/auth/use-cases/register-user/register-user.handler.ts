@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { describePasswordProblems, passwordProblems } from '@shoal/protocol';
 import type { Credentials, User } from '@shoal/protocol';
-import { DATABASE } from '../../../core/tokens.js';
+import type { CoordinatorConfig } from '../../../config/coordinator-config.js';
+import { CONFIG, DATABASE } from '../../../core/tokens.js';
 import type { Database } from '../../../database/database.js';
 import { isUniqueViolation } from '../../../database/prisma-errors.js';
 import { DomainError } from '../../../errors/domain-error.js';
@@ -16,6 +17,7 @@ export class RegisterUserHandler {
     @Inject(DATABASE) private readonly database: Database,
     @Inject(PasswordHasher) private readonly hasher: PasswordHasher,
     @Inject(AuthRateLimits) private readonly limits: AuthRateLimits,
+    @Inject(CONFIG) private readonly config: CoordinatorConfig,
   ) {}
 
   async execute(input: Credentials, clientAddress: string): Promise<User> {
@@ -25,7 +27,12 @@ export class RegisterUserHandler {
     const passwordHash = await this.hasher.hash(input.password);
     try {
       const row = await this.database.prisma.user.create({
-        data: { id: randomUUID(), username: input.username, passwordHash },
+        data: {
+          id: randomUUID(),
+          username: input.username,
+          passwordHash,
+          role: this.config.adminUsernames.includes(input.username) ? 'admin' : 'user',
+        },
       });
       return userView(row);
     } catch (error) {

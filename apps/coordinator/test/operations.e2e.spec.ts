@@ -101,7 +101,9 @@ describe.each(backends())('operations ($name)', (backend) => {
       Object.values(messages)
         .map((m) => m.payload.properties.type.const)
         .sort(),
-    ).toEqual(['ack', 'challenge', 'error', 'hello', 'ping', 'pong', 'presence', 'ready', 'signal', 'signal'].sort());
+    ).toEqual(
+      ['ack', 'challenge', 'error', 'hello', 'ping', 'pong', 'presence', 'ready', 'report', 'signal', 'signal'].sort(),
+    );
     expect((messages.error as unknown as { summary: string }).summary).toContain('SIGNAL_PEER_OFFLINE');
     expect(r.body.info.description).toContain('4002 REPLACED');
   });

@@ -221,6 +221,39 @@ describe.each(backends())('signalling over /ws ($name)', (backend) => {
     expect(got).toEqual([1, 2, 3, 4, 5].map((n) => `candidate:${n} 1 UDP 1 127.0.0.1 ${5000 + n} typ host`));
   });
 
+  it('counts connection reports by path in /metrics', async () => {
+    const user = await newUser(c.url);
+    const ws = track(await WsDevice.connect(c.url, user, await newDevice(user)));
+    ws.send({
+      v: 1,
+      type: 'report',
+      session: 'session-r1',
+      outcome: 'connected',
+      path: { local: 'relay', remote: 'srflx', protocol: 'udp' },
+      ms: 420,
+    });
+    ws.send({
+      v: 1,
+      type: 'report',
+      session: 'session-r2',
+      outcome: 'connected',
+      path: { local: 'host', remote: 'host', protocol: 'udp' },
+      ms: 30,
+    });
+    ws.send({ v: 1, type: 'report', session: 'session-r3', outcome: 'failed', ms: 30_000 });
+    ws.send({ v: 1, type: 'report', session: 'session-r4', outcome: 'connected', ms: -5, ref: 'bad' });
+    expect((await ws.next('error')).code).toBe('WS_MALFORMED_FRAME');
+    const metrics = (await request(c.url, 'GET', '/metrics')).body as string;
+    expect(metrics).toMatch(
+      /shoal_peer_connections_total\{[^}]*outcome="connected",path="relayed",protocol="udp"[^}]*\} 1/,
+    );
+    expect(metrics).toMatch(
+      /shoal_peer_connections_total\{[^}]*outcome="connected",path="direct-host",protocol="udp"[^}]*\} 1/,
+    );
+    expect(metrics).toMatch(/shoal_peer_connections_total\{[^}]*outcome="failed",path="none",protocol="none"[^}]*\} 1/);
+    expect(metrics).toMatch(/shoal_peer_connection_setup_seconds_count\{[^}]*path="relayed"[^}]*\} 1/);
+  });
+
   it('closes the older socket when the same device connects again', async () => {
     const user = await newUser(c.url);
     const device = await newDevice(user);

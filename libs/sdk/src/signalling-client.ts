@@ -1,6 +1,13 @@
 import { deviceHelloMessage, sdpFingerprints, sign, signalSignatureMessage } from '@shoal/identity';
 import { decodeServerFrame, wsCloseCodes } from '@shoal/protocol';
-import type { ErrorFrame, PresenceFrame, ServerFrame, SignalDeliveryFrame, SignalKind } from '@shoal/protocol';
+import type {
+  CandidateType,
+  ErrorFrame,
+  PresenceFrame,
+  ServerFrame,
+  SignalDeliveryFrame,
+  SignalKind,
+} from '@shoal/protocol';
 import { Emitter } from './emitter.js';
 
 type ReadyFrame = Extract<ServerFrame, { type: 'ready' }>;
@@ -116,6 +123,17 @@ export class SignallingClient extends Emitter<SignallingEvents> {
       );
     }
     this.sendRaw(JSON.stringify(frame));
+  }
+
+  /** Tells the coordinator how a peer connection attempt ended (for its /metrics); dropped when offline. */
+  report(report: {
+    session: string;
+    outcome: 'connected' | 'failed';
+    path?: { local: CandidateType; remote: CandidateType; protocol: 'udp' | 'tcp' };
+    ms: number;
+  }): void {
+    if (this.stateValue !== 'ready' || this.socket?.readyState !== 1) return;
+    this.socket.send(JSON.stringify({ v: 1, type: 'report', ...report, ms: Math.max(0, Math.round(report.ms)) }));
   }
 
   close(): void {

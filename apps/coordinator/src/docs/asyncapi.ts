@@ -1,6 +1,7 @@
 import {
   AckFrameSchema,
   ChallengeFrameSchema,
+  ConnectionReportFrameSchema,
   ErrorFrameSchema,
   errorCatalog,
   HelloFrameSchema,
@@ -32,6 +33,7 @@ const clientMessages = {
   signal: [SignalFrameSchema, 'An offer, answer, ICE candidate or hang-up for another device'],
   ack: [AckFrameSchema, 'Acknowledges frames up to a sequence number'],
   ping: [PingFrameSchema, 'Keep-alive; answered with pong'],
+  report: [ConnectionReportFrameSchema, 'How a peer connection attempt ended and the path it took (for metrics)'],
 } as const;
 
 const serverMessages = {

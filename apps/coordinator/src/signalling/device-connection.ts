@@ -1,7 +1,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { deviceHelloMessage, verify } from '@shoal/identity';
 import { decodeClientFrame, encodeFrame, wsCloseCodes } from '@shoal/protocol';
-import type { ClientFrame, ErrorCode, HelloFrame, ServerFrame, SignalFrame } from '@shoal/protocol';
+import type {
+  ClientFrame,
+  ConnectionReportFrame,
+  ErrorCode,
+  HelloFrame,
+  ServerFrame,
+  SignalFrame,
+} from '@shoal/protocol';
 import type { WebSocket } from 'ws';
 import type { Principal } from '../auth/principal.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -18,6 +25,7 @@ const handlers: { [K in ClientFrame['type']]: Handler<Extract<ClientFrame, { typ
   signal: (c, f) => c.signal(f),
   ack: async (c, f) => c.ack(f.seq),
   ping: async (c, f) => c.send({ v: 1, type: 'pong', ...(f.t !== undefined ? { t: f.t } : {}) }),
+  report: async (c, f) => c.report(f),
 };
 
 /**
@@ -203,6 +211,10 @@ export class DeviceConnection {
   async signal(frame: SignalFrame): Promise<void> {
     await this.ctx.router.route(this.identity!, frame);
     this.ctx.metrics.relayed.inc({ kind: frame.kind });
+  }
+
+  report(frame: ConnectionReportFrame): void {
+    this.ctx.metrics.connectionReported(frame);
   }
 
   ack(seq: number): void {

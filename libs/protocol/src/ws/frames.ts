@@ -60,6 +60,28 @@ export const SignalFrameSchema = z
   });
 
 export const AckFrameSchema = z.strictObject({ v, type: z.literal('ack'), seq: z.number().int().nonnegative() });
+
+/** Candidate types of the ICE pair a connection settled on (RFC 8445 names). */
+export const CandidateTypeSchema = z.enum(['host', 'srflx', 'prflx', 'relay']);
+export type CandidateType = z.infer<typeof CandidateTypeSchema>;
+
+/**
+ * How a peer connection attempt ended, reported by the device that made it, so that operators see
+ * in `/metrics` how often each path (direct or relayed) is used and how long set-up takes.
+ */
+export const ConnectionReportFrameSchema = z.strictObject({
+  v,
+  type: z.literal('report'),
+  session: SessionIdSchema,
+  outcome: z.enum(['connected', 'failed']),
+  /** The selected pair, when connected. */
+  path: z
+    .strictObject({ local: CandidateTypeSchema, remote: CandidateTypeSchema, protocol: z.enum(['udp', 'tcp']) })
+    .optional(),
+  /** Milliseconds from the first offer to the connected (or failed) state. */
+  ms: z.number().int().nonnegative().max(600_000),
+});
+export type ConnectionReportFrame = z.infer<typeof ConnectionReportFrameSchema>;
 export const PingFrameSchema = z.strictObject({ v, type: z.literal('ping'), t: z.number().optional() });
 
 export const ClientFrameSchema = z.discriminatedUnion('type', [
@@ -67,6 +89,7 @@ export const ClientFrameSchema = z.discriminatedUnion('type', [
   SignalFrameSchema,
   AckFrameSchema,
   PingFrameSchema,
+  ConnectionReportFrameSchema,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 export type HelloFrame = z.infer<typeof HelloFrameSchema>;
@@ -200,7 +223,7 @@ export function decodeClientFrame(text: string): DecodeResult<ClientFrame> {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     return { ok: false, code: 'WS_MALFORMED_FRAME', message: 'a frame is a JSON object', ref };
   }
-  if (!['hello', 'signal', 'ack', 'ping'].includes(type as string)) {
+  if (!['hello', 'signal', 'ack', 'ping', 'report'].includes(type as string)) {
     return {
       ok: false,
       code: 'WS_UNKNOWN_FRAME',

@@ -45,6 +45,7 @@ export default defineConfig({
       project('turn', 'libs/turn', { testTimeout: 60_000 }),
       project('coordinator', 'apps/coordinator', { testTimeout: 60_000 }),
       project('peer', 'apps/peer', { testTimeout: 120_000 }),
+      project('e2e', 'tests', { testTimeout: 300_000, include: ['**/*.spec.ts'] }),
     ],
   },
 });

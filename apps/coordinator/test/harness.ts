@@ -76,6 +76,7 @@ export function testConfig(overrides: Partial<CoordinatorConfig> = {}): Coordina
       port: 0,
       secret: 'test-turn-secret-0123456789',
       allowLoopbackPeers: true,
+      allowedPeers: [],
       externalUrls: [],
       credentialTtlSeconds: 3600,
     },

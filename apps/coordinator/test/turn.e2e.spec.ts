@@ -130,6 +130,7 @@ describe('external TURN servers (TURN_URLS)', () => {
         port: 0,
         secret: 'shared-with-coturn-0123456789',
         allowLoopbackPeers: false,
+        allowedPeers: [],
         externalUrls: ['turn:turn.example.net:3478?transport=udp', 'turns:turn.example.net:5349'],
         credentialTtlSeconds: 600,
       },

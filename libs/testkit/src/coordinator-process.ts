@@ -16,17 +16,30 @@ export interface CoordinatorProcess {
   stop(signal?: NodeJS.Signals): Promise<number | string>;
 }
 
+export interface CoordinatorProcessOptions {
+  timeoutMs?: number;
+  /**
+   * Runs the coordinator inside this network namespace (`ip netns exec`), e.g. a NAT lab's public
+   * host; give it `HOST` (an address of that namespace) in `env`. Default: this machine's.
+   */
+  netns?: string;
+}
+
 /**
  * Starts `apps/coordinator/dist/main.js` as its own process on a free port and waits until it
  * says where it listens. The caller gives the environment (data dir, database, secrets).
  */
 export async function startCoordinatorProcess(
   env: Record<string, string | undefined>,
-  options: { timeoutMs?: number } = {},
+  options: CoordinatorProcessOptions = {},
 ): Promise<CoordinatorProcess> {
   ensureBuilt();
   const main = path.join(repoRoot(), 'apps', 'coordinator', 'dist', 'main.js');
-  const child = spawn(process.execPath, [main], {
+  // `ip netns exec` execs Node itself, so the child's pid is still the coordinator's.
+  const [command, args] = options.netns
+    ? ['ip', ['netns', 'exec', options.netns, process.execPath, main]]
+    : [process.execPath, [main]];
+  const child = spawn(command, args, {
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,

@@ -27,6 +27,7 @@ export interface CoordinatorConfig {
     port: number;
     secret: string;
     allowLoopbackPeers: boolean;
+    allowedPeers: string[];
     externalRelayAddress?: string;
     /** External TURN servers (coturn) to hand out instead of ours, with credentials from the same secret. */
     externalUrls: string[];
@@ -69,6 +70,7 @@ export function configFromEnv(env: Env, secrets: { jwtSecret: string; turnSecret
       port: env.TURN_PORT,
       secret: secrets.turnSecret,
       allowLoopbackPeers: env.TURN_ALLOW_LOOPBACK_PEERS,
+      allowedPeers: (env.TURN_ALLOWED_PEERS ?? '').split(/[\s,]+/).filter((c) => c.length > 0),
       externalRelayAddress: env.TURN_RELAY_ADDRESS,
       externalUrls: (env.TURN_URLS ?? '').split(/[\s,]+/).filter((u) => u.length > 0),
       credentialTtlSeconds: env.TURN_CREDENTIAL_TTL_SECONDS,

@@ -36,6 +36,14 @@ export const EnvSchema = z.object({
     .regex(/^\s*turns?:[^\s,]+(\s*,\s*turns?:[^\s,]+)*\s*$/, 'must be comma-separated turn: or turns: URLs')
     .optional(),
   TURN_ALLOW_LOOPBACK_PEERS: bool.default(false),
+  /**
+   * CIDRs TURN may relay to although they are private or otherwise special-purpose (by default
+   * refused, so a relay cannot be turned against the operator's own network), comma-separated.
+   */
+  TURN_ALLOWED_PEERS: z
+    .string()
+    .regex(/^\s*[0-9a-fA-F.:]+\/\d{1,3}(\s*,\s*[0-9a-fA-F.:]+\/\d{1,3})*\s*$/, 'must be comma-separated CIDRs')
+    .optional(),
   /** The IP clients and peers reach the relays at (behind 1:1 NAT, e.g. a cloud load balancer). */
   TURN_RELAY_ADDRESS: z.ipv4().optional(),
   /** Lifetime of the TURN credentials handed out by /api/v1/ice-servers. */

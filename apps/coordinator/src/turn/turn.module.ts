@@ -26,6 +26,7 @@ import { TurnService } from './turn.service.js';
             realm: 'shoal',
             secret: config.turn.secret,
             allowLoopbackPeers: config.turn.allowLoopbackPeers,
+            allowedPeers: config.turn.allowedPeers,
             ...(config.turn.externalRelayAddress ? { externalRelayAddress: config.turn.externalRelayAddress } : {}),
           }),
         ),

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 // Tests import workspace libraries from source, so no build is needed between an edit and a test.
 const alias = Object.fromEntries(
-  ['protocol', 'identity', 'sdk', 'testkit', 'tracker', 'turn'].map((name) => [
+  ['protocol', 'identity', 'sdk', 'rtc', 'testkit', 'tracker', 'turn'].map((name) => [
     `@shoal/${name}`,
     fileURLToPath(new URL(`./libs/${name}/src/index.ts`, import.meta.url)),
   ]),
@@ -43,6 +43,7 @@ export default defineConfig({
       project('testkit', 'libs/testkit'),
       project('tracker', 'libs/tracker', { testTimeout: 60_000 }),
       project('turn', 'libs/turn', { testTimeout: 60_000 }),
+      project('rtc', 'libs/rtc', { testTimeout: 60_000 }),
       project('coordinator', 'apps/coordinator', { testTimeout: 60_000 }),
       project('peer', 'apps/peer', { testTimeout: 120_000 }),
       project('e2e', 'tests', { testTimeout: 300_000, include: ['**/*.spec.ts'] }),

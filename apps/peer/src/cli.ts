@@ -1,6 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { registerAccountCommands } from './commands/account.js';
+import { registerContactsCommands } from './commands/contacts.js';
 import { registerCoordinatorCommand } from './commands/coordinator.js';
+import { registerDaemonCommand } from './commands/daemon.js';
+import { registerPingCommand } from './commands/ping.js';
+import { registerSpeedtestCommand } from './commands/speedtest.js';
 import { DEFAULT_COORDINATOR } from './global-options.js';
 import { Output } from './output.js';
 
@@ -15,6 +19,10 @@ const program = new Command('shoal')
 
 registerCoordinatorCommand(program);
 registerAccountCommands(program);
+registerContactsCommands(program);
+registerDaemonCommand(program);
+registerPingCommand(program);
+registerSpeedtestCommand(program);
 
 try {
   await program.parseAsync(process.argv);

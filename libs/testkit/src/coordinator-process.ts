@@ -58,11 +58,11 @@ export async function startCoordinatorProcess(
     child.once('exit', (code, signal) => resolve(code ?? signal ?? -1));
   });
   const listening = new Promise<{ url: string; port: number }>((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(new Error(`coordinator did not start within ${options.timeoutMs ?? 30_000} ms:\n${lines.join('\n')}`)),
-      options.timeoutMs ?? 30_000,
-    );
+    const timer = setTimeout(() => {
+      // A coordinator that never said where it listens is killed, not left behind.
+      child.kill('SIGKILL');
+      reject(new Error(`coordinator did not start within ${options.timeoutMs ?? 30_000} ms:\n${lines.join('\n')}`));
+    }, options.timeoutMs ?? 30_000);
     const onLine = (line: string) => {
       lines.push(line);
       try {

@@ -55,7 +55,7 @@ if (missing.length > 0) {
 const selected = names.length > 0 ? availableNames.filter((n) => names.includes(n)) : availableNames;
 
 process.on('SIGINT', () => {
-  print('\ninterrupted: stopping coordinators and dropping scratch databases');
+  print('\ninterrupted: stopping coordinators and the other servers, dropping scratch databases');
   stopAllCoordinators().finally(() => process.exit(130));
 });
 

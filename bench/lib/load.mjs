@@ -66,7 +66,10 @@ export function summarise(raws) {
     for (const [status, count] of Object.entries(raw.statuses)) statuses[status] = (statuses[status] ?? 0) + count;
   }
   const durationS = raws.reduce((sum, r) => sum + r.durationS, 0);
-  const ok = latenciesMs.length;
+  // A refused body (`verifyBody` of lib/http-oneshot.mjs) came with the expected status: its
+  // latency is kept, the answer is not counted.
+  const mismatches = raws.reduce((sum, r) => sum + (r.mismatches ?? 0), 0);
+  const ok = latenciesMs.length - mismatches;
   const requests = Object.values(statuses).reduce((a, b) => a + b, 0);
   return {
     method: raws[0].method,
@@ -78,6 +81,7 @@ export function summarise(raws) {
     ok,
     unexpected: requests - ok,
     statuses,
+    mismatches,
     errors: raws.reduce((sum, r) => sum + r.errors, 0),
     timeouts: raws.reduce((sum, r) => sum + r.timeouts, 0),
     perSecond: ok / durationS,
@@ -120,11 +124,12 @@ export function describeRun(run) {
 /** Problems worth printing next to a figure (non-expected statuses, socket errors), or []. */
 export function runProblems(run) {
   const problems = [];
-  if (run.unexpected > 0) {
+  if (run.unexpected - (run.mismatches ?? 0) > 0) {
     problems.push(
-      `${run.unexpected} of ${run.requests} answers had an unexpected status: ${JSON.stringify(run.statuses)}`,
+      `${run.unexpected - (run.mismatches ?? 0)} of ${run.requests} answers had an unexpected status: ${JSON.stringify(run.statuses)}`,
     );
   }
+  if (run.mismatches > 0) problems.push(`${run.mismatches} of ${run.requests} answers had a refused body`);
   if (run.errors > 0) problems.push(`${run.errors} request errors (${run.timeouts} timeouts)`);
   return problems;
 }

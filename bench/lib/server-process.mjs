@@ -26,13 +26,17 @@ export async function startServerProcess({ script, args = [], env, name = script
     return { code, signal };
   });
 
+  // Every "... listening on ..." line, e.g. the coordinator's UDP tracker and STUN/TURN ports.
+  const listening = [];
   const announced = new Promise((resolve) => {
     stdout.on('line', (line) => {
       remember('stdout')(line);
       if (!line.startsWith('{')) return;
       try {
         const entry = JSON.parse(line);
-        if (typeof entry.url === 'string' && String(entry.msg).includes('listening on')) resolve(entry);
+        if (!String(entry.msg).includes('listening on')) return;
+        listening.push(entry);
+        if (typeof entry.url === 'string') resolve(entry);
       } catch {
         // not a JSON log line
       }
@@ -59,6 +63,8 @@ export async function startServerProcess({ script, args = [], env, name = script
     url: first.url.replace(/\/$/, ''),
     announcement: first,
     tail: () => [...tail],
+    /** The first "listening on" log entry whose message matches `pattern`, or undefined. */
+    listeningLine: (pattern) => listening.find((entry) => pattern.test(String(entry.msg))),
     /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. Resolves with the exit status. */
     async stop(graceMs = 25_000) {
       if (exited) return exit;

@@ -7,6 +7,8 @@ import type { PresenceStore } from './presence/presence-store.js';
 
 /** A signed offer or answer must have been signed within this window of the coordinator's clock. */
 export const SIGNATURE_MAX_SKEW_MS = 5 * 60_000;
+/** How long a replica trusts what it learnt about a pair of users (blocks made elsewhere). */
+export const RELATION_TTL_MS = 5_000;
 
 export interface SenderIdentity {
   deviceId: string;
@@ -31,6 +33,13 @@ export class SignalError extends Error {
  */
 export class SignalRouter {
   private readonly deviceCache = new Map<string, { userId: string; revoked: boolean; at: number }>();
+  /**
+   * Per (recipient, sender) pair: whether the recipient blocked the sender, and whether the pair
+   * already has a relationship (so no first-contact check is needed). A negotiation sends a dozen
+   * frames in a second; asking the database each time made the relay slow. Changes made on this
+   * replica invalidate at once (`forget`); other replicas' changes are seen within RELATION_TTL_MS.
+   */
+  private readonly relationCache = new Map<string, { blocked: boolean; related: boolean; at: number }>();
 
   constructor(
     private readonly database: Database,
@@ -42,8 +51,15 @@ export class SignalRouter {
   async route(from: SenderIdentity, frame: SignalFrame): Promise<void> {
     const target = await this.device(frame.to);
     if (!target || target.revoked) throw new SignalError('SIGNAL_UNKNOWN_DEVICE', `no active device ${frame.to}`);
+    const pair = `${target.userId}:${from.userId}`;
+    let relation = this.relationCache.get(pair);
+    if (!relation || Date.now() - relation.at > RELATION_TTL_MS) {
+      relation = { blocked: await this.contacts.isBlocked(target.userId, from.userId), related: false, at: Date.now() };
+      if (this.relationCache.size > 50_000) this.relationCache.clear();
+      this.relationCache.set(pair, relation);
+    }
     // A blocked sender is told the same as for an offline device: nothing about the blocker.
-    if (await this.contacts.isBlocked(target.userId, from.userId)) throw offline(frame.to);
+    if (relation.blocked) throw offline(frame.to);
     if (!(await this.presence.get(frame.to))) throw offline(frame.to);
 
     if (frame.kind === 'offer' || frame.kind === 'answer') {
@@ -62,7 +78,8 @@ export class SignalRouter {
         throw new SignalError('SIGNAL_BAD_SIGNATURE', `the ${frame.kind} is not signed by device ${from.deviceId}`);
       }
     }
-    const firstContact = await this.contacts.recordFirstContact(from.userId, target.userId);
+    const firstContact = relation.related ? false : await this.contacts.recordFirstContact(from.userId, target.userId);
+    relation.related = true;
     await this.inbox.append(frame.to, {
       v: 1,
       type: 'signal',
@@ -75,6 +92,12 @@ export class SignalRouter {
       ...(frame.signature !== undefined ? { signature: frame.signature } : {}),
       firstContact,
     });
+  }
+
+  /** Forgets what is cached about two users, after their relationship changed. */
+  forget(a: string, b: string): void {
+    this.relationCache.delete(`${a}:${b}`);
+    this.relationCache.delete(`${b}:${a}`);
   }
 
   /** Device ownership changes rarely (revocation); a few seconds of caching spare a query per ICE candidate. */

@@ -83,6 +83,7 @@ export class SignallingModule implements OnApplicationBootstrap, BeforeApplicati
   onApplicationBootstrap(): void {
     this.upgrades.register('/ws', (request, socket, head) => this.server.handleUpgrade(request, socket, head));
     this.unsubscribe = this.events.on('contacts.changed', ({ a, b }) => {
+      this.ctx.router.forget(a, b);
       this.ctx.presence
         .relationshipChanged(a, b)
         .catch((error: unknown) =>

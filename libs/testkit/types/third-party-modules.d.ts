@@ -33,3 +33,29 @@ declare module 'bittorrent-tracker' {
     destroy(callback?: (error?: Error | null) => void): void;
   }
 }
+
+// webtorrent ships no types; tests drive two clients over the coordinator's WebSocket tracker.
+declare module 'webtorrent' {
+  import type { EventEmitter } from 'node:events';
+  namespace WebTorrent {
+    interface TorrentFile {
+      name: string;
+      length: number;
+      arrayBuffer(): Promise<ArrayBuffer>;
+    }
+    interface Torrent extends EventEmitter {
+      infoHash: string;
+      magnetURI: string;
+      files: TorrentFile[];
+      wires: unknown[];
+    }
+    interface Instance extends EventEmitter {
+      torrents: Torrent[];
+      seed(input: unknown, options: unknown, onSeed: (torrent: Torrent) => void): Torrent;
+      add(torrentId: string, options: unknown, onTorrent: (torrent: Torrent) => void): Torrent;
+      destroy(callback?: (error?: Error) => void): void;
+    }
+  }
+  const WebTorrent: { new (options?: unknown): WebTorrent.Instance };
+  export default WebTorrent;
+}

@@ -107,9 +107,13 @@ async function bareTransfer(bytes) {
     receiver.on('message', (m) => (m.sdp || m.candidate ? sender.send(m) : undefined));
     const startedAt = new Promise((resolve) => sender.on('message', (m) => m.startedAt && resolve(m.startedAt)));
     const sent = new Promise((resolve) => sender.on('message', (m) => m.sha256 && resolve(m)));
-    const received = await new Promise((resolve) =>
-      receiver.on('message', (m) => m.sha256 && resolve({ ...m, at: Date.now() })),
-    );
+    // A transfer that stalls fails the benchmark instead of hanging it.
+    let timer;
+    const received = await new Promise((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error('bare transfer stalled for 120 s')), 120_000);
+      receiver.on('message', (m) => m.sha256 && resolve({ ...m, at: Date.now() }));
+      sender.once('exit', (code) => code && reject(new Error(`bare sender exited ${code}`)));
+    }).finally(() => clearTimeout(timer));
     const mine = await sent;
     if (mine.sha256 !== received.sha256 || received.received !== bytes) throw new Error('bare transfer corrupted');
     return bytes / 1024 ** 2 / ((received.at - (await startedAt)) / 1000);

@@ -3,7 +3,7 @@
 // Redis, across two replicas; and sockets held per GiB of RSS.
 import { NO_RATE_LIMITS, startCoordinator, startNodeServer } from './lib/coordinator.mjs';
 import { alternate } from './lib/load.mjs';
-import { settledMemory, withCpu } from './lib/proc.mjs';
+import { loadGeneratorNote, settledMemory, withCpu } from './lib/proc.mjs';
 import { formatNumber, formatValue } from './lib/report.mjs';
 import { percentile } from './lib/stats.mjs';
 import {
@@ -18,20 +18,29 @@ import {
 
 export const title = 'Signalling relay: frames/s, latency and sockets per GiB, against a bare ws relay';
 
-/** Devices in the ring, one user each: device i signals device i + 1. */
-const RING = 100;
-/** The coordinator takes 50 frames/s per socket and 3,000 a minute per user; senders stay under both. */
+/** Devices in the ring: device i signals device i + 1. */
+const RING = 400;
+/**
+ * Devices per user. The coordinator takes 50 frames/s per socket and 3,000 a minute per user:
+ * each device sends at most 45/s, and a user's devices together stay well under 3,000 a minute
+ * over a run (a few seconds of ring a mode, twice with two replicas, plus pings).
+ */
+const DEVICES_PER_USER = 5;
 const FRAMES_PER_SECOND_PER_DEVICE = 45;
-/** Idle devices opened to measure memory per socket, in the last storage mode of the run only. */
-const CROWD = 1_000;
-const QUICK_CROWD = 200;
+/**
+ * Idle devices opened besides the ring to measure memory per socket, in the last storage mode of
+ * the run only: more devices of the ring's users (a user's own devices see each other's presence,
+ * so piling them all on one user would measure that fan-out, quadratic in the number of devices).
+ */
+const CROWD = 600;
+const QUICK_CROWD = 100;
 
 export default async function run(bench) {
   const sdk = await loadSdk();
   const crowd = bench.quick ? QUICK_CROWD : CROWD;
   const paceMs = 1000 / FRAMES_PER_SECOND_PER_DEVICE;
   bench.log(
-    `${RING} devices of ${RING} users in a ring, each sending ICE candidate signals (no signature needed) to the next, ` +
+    `${RING} devices of ${RING / DEVICES_PER_USER} users in a ring, each sending ICE candidate signals (no signature needed) to the next, ` +
       `one in flight, at most ${FRAMES_PER_SECOND_PER_DEVICE}/s each (the coordinator's per-socket and per-user limits; ` +
       `${RING * FRAMES_PER_SECOND_PER_DEVICE} frames/s offered at most); the bare relay gets the same frames on the same ring, unpaced`,
   );
@@ -47,26 +56,71 @@ export default async function run(bench) {
     const opened = [];
     let replica;
     try {
+      // Users, devices, sockets. In the last mode the sockets also measure memory: `crowd` more
+      // idle devices of the same users join the ring's, RSS is taken before and after all of
+      // them said hello, and as many bare sockets are opened on the relay at the same moments.
+      const measureMemory = mode === bench.modes.at(-1);
+      const extra = measureMemory ? crowd : 0;
       const t0 = performance.now();
-      const users = await inParallel(RING, 4, (i) => registerUser(sdk, coordinator.url, `ring-${i}`));
-      const devices = await inParallel(RING, 8, (i) => enrollDevice(sdk, users[i], `ring device ${i}`));
-      const clients = await inParallel(RING, 20, (i) => connectDevice(sdk, coordinator.url, devices[i]));
-      opened.push(...clients);
-      bench.log(
-        `${RING} users registered, devices enrolled and connected in ${formatNumber((performance.now() - t0) / 1000)} s`,
+      const users = await inParallel(RING / DEVICES_PER_USER, 4, (u) =>
+        registerUser(sdk, coordinator.url, `ring-${u}`),
       );
+      const enrolled = await inParallel(RING + extra, 8, (i) =>
+        enrollDevice(sdk, users[i % users.length], i < RING ? `ring device ${i}` : `idle device ${i}`),
+      );
+      const devices = enrolled.slice(0, RING);
+      const t1 = performance.now();
+      const [before, bareBefore] = measureMemory
+        ? await Promise.all([settledMemory(coordinator.pid, 1_000), settledMemory(relay.pid, 1_000)])
+        : [];
+      const t2 = performance.now();
+      const [connected, sockets] = await Promise.all([
+        inParallel(RING + extra, 20, (i) => connectDevice(sdk, coordinator.url, enrolled[i])),
+        connectRelaySockets(relay.url, RING + extra, (i) => (i < RING ? (i + 1) % RING : `idle-${i}`)),
+      ]);
+      opened.push(...connected, ...sockets.map((ws) => ({ close: () => ws.terminate() })));
+      const clients = connected.slice(0, RING);
+      bench.log(
+        `${users.length} users registered and ${RING + extra} devices enrolled in ${formatNumber((t1 - t0) / 1000)} s; ` +
+          `their sockets (and as many on the bare relay) opened in ${formatNumber((performance.now() - t2) / 1000)} s`,
+      );
+      const context = {};
+      if (measureMemory) {
+        const [after, bareAfter] = await Promise.all([
+          settledMemory(coordinator.pid, 1_000),
+          settledMemory(relay.pid, 1_000),
+        ]);
+        const n = RING + extra;
+        const perGiB = (a, b) => n / ((b.rss - a.rss) / 2 ** 30);
+        bench.figure({
+          name: `device sockets held per GiB of RSS (${n} devices, said hello, idle)`,
+          mode: mode.id,
+          value: perGiB(before, after),
+          unit: 'sockets/GiB',
+          baseline: {
+            name: 'bare ws relay, as many idle sockets',
+            value: perGiB(bareBefore, bareAfter),
+            unit: 'sockets/GiB',
+          },
+          better: 'higher',
+        });
+        bench.log(
+          `RSS: coordinator ${formatValue(before.rss, 'bytes')} → ${formatValue(after.rss, 'bytes')} ` +
+            `(${formatNumber((after.rss - before.rss) / n / 1024)} KiB a socket); bare relay ${formatValue(bareBefore.rss, 'bytes')} → ` +
+            `${formatValue(bareAfter.rss, 'bytes')} (${formatNumber((bareAfter.rss - bareBefore.rss) / n / 1024)} KiB a socket)`,
+        );
+        context.sockets = { n, coordinator: { before, after }, bareRelay: { before: bareBefore, after: bareAfter } };
+      }
 
       // The coordinator's side: SDK clients; receivers hand arrivals to whichever loop runs.
       const ours = wireDevices(clients, devices);
       // The baseline: the same ring on the bare relay, the same frame text, parsed on arrival.
-      const sockets = await connectRelaySockets(relay.url, RING, (i) => (i + 1) % RING);
-      opened.push(...sockets.map((ws) => ({ close: () => ws.terminate() })));
       const bare = { active: undefined };
-      for (const ws of sockets)
+      for (const ws of sockets.slice(0, RING))
         ws.on('message', (data) => bare.active?.arrived(JSON.parse(data.toString()).candidate.candidate));
-      const bareSenders = sockets.map(
-        (ws, i) => (candidate) => ws.send(JSON.stringify(signalFrame(devices, i, candidate))),
-      );
+      const bareSenders = sockets
+        .slice(0, RING)
+        .map((ws, i) => (candidate) => ws.send(JSON.stringify(signalFrame(devices, i, candidate))));
 
       const compare = async (label, coordinators) => {
         const pids = coordinators.map((c) => c.pid);
@@ -102,6 +156,8 @@ export default async function run(bench) {
               : []),
             ...loopNotes(oursRing, 'coordinator'),
             ...loopNotes(bareRing, 'bare relay'),
+            ...loadGeneratorNote(oursRing.cpu, 'the coordinator'),
+            ...loadGeneratorNote(bareRing.cpu, 'the bare relay'),
           ],
         });
         bench.figure({
@@ -144,8 +200,7 @@ export default async function run(bench) {
         return { oursRing, bareRing, oursAlone, bareAlone };
       };
 
-      const oneReplica = await compare('one coordinator', [coordinator]);
-      const context = { oneReplica };
+      context.oneReplica = await compare('one coordinator', [coordinator]);
 
       if (mode.id === 'postgres+redis') {
         // Every other device moves to a second replica: each signal crosses from one to the other.
@@ -160,54 +215,6 @@ export default async function run(bench) {
         context.twoReplicas = await compare('across two replicas', [coordinator, replica]);
       }
 
-      // Sockets held: `crowd` more devices of one user, said hello and idle; as many bare sockets
-      // on the relay. Both servers are measured at the same moments. Enrolling a thousand devices
-      // takes a while: measured in the last mode only (the scaled-out one, when configured).
-      if (mode !== bench.modes.at(-1)) {
-        bench.context(mode.id, context);
-        continue;
-      }
-      let since = performance.now();
-      const holder = await registerUser(sdk, coordinator.url, 'crowd');
-      const crowdDevices = await inParallel(crowd, 8, (i) => enrollDevice(sdk, holder, `crowd device ${i}`));
-      const enrollSeconds = (performance.now() - since) / 1000;
-      const [before, bareBefore] = await Promise.all([
-        settledMemory(coordinator.pid, 1_000),
-        settledMemory(relay.pid, 1_000),
-      ]);
-      since = performance.now();
-      const [crowdClients, crowdSockets] = await Promise.all([
-        inParallel(crowd, 20, (i) => connectDevice(sdk, coordinator.url, crowdDevices[i])),
-        connectRelaySockets(relay.url, crowd, (i) => `crowd-${i}`),
-      ]);
-      opened.push(...crowdClients, ...crowdSockets.map((ws) => ({ close: () => ws.terminate() })));
-      bench.log(
-        `${crowd} devices enrolled in ${formatNumber(enrollSeconds)} s; their sockets (and the relay's) ` +
-          `opened in ${formatNumber((performance.now() - since) / 1000)} s`,
-      );
-      const [after, bareAfter] = await Promise.all([
-        settledMemory(coordinator.pid, 1_000),
-        settledMemory(relay.pid, 1_000),
-      ]);
-      const perGiB = (a, b) => crowd / ((b.rss - a.rss) / 2 ** 30);
-      bench.figure({
-        name: `device sockets held per GiB of RSS (${crowd} more devices, said hello, idle)`,
-        mode: mode.id,
-        value: perGiB(before, after),
-        unit: 'sockets/GiB',
-        baseline: {
-          name: 'bare ws relay, same number of idle sockets',
-          value: perGiB(bareBefore, bareAfter),
-          unit: 'sockets/GiB',
-        },
-        better: 'higher',
-      });
-      bench.log(
-        `RSS: coordinator ${formatValue(before.rss, 'bytes')} → ${formatValue(after.rss, 'bytes')} ` +
-          `(${formatNumber((after.rss - before.rss) / crowd / 1024)} KiB a socket); bare relay ${formatValue(bareBefore.rss, 'bytes')} → ` +
-          `${formatValue(bareAfter.rss, 'bytes')} (${formatNumber((bareAfter.rss - bareBefore.rss) / crowd / 1024)} KiB a socket)`,
-      );
-      context.sockets = { crowd, coordinator: { before, after }, bareRelay: { before: bareBefore, after: bareAfter } };
       bench.context(mode.id, context);
     } finally {
       for (const client of opened) client.close();

@@ -4,7 +4,7 @@
 import { startCoordinator } from './lib/coordinator.mjs';
 import { measureOneShot } from './lib/http-oneshot.mjs';
 import { alternate, runProblems, summarise } from './lib/load.mjs';
-import { withCpu } from './lib/proc.mjs';
+import { loadGeneratorNote, withCpu } from './lib/proc.mjs';
 import { formatNumber } from './lib/report.mjs';
 import { percentile } from './lib/stats.mjs';
 import {
@@ -20,7 +20,7 @@ import { summariseUdp, udpClosedLoop, udpProblems } from './lib/udp-load.mjs';
 
 export const title = 'Tracker announces/s, HTTP and UDP, against opentracker';
 
-const TORRENTS = 1_000;
+const TORRENTS = 500;
 const PEERS_PER_TORRENT = 20;
 const HTTP_CONNECTIONS = 10;
 const UDP_CLIENTS = 16;
@@ -158,16 +158,6 @@ function sumCpu(phases) {
 
 /** Prints announces/s and server CPU per announce, coordinator against opentracker. */
 function reportPair(bench, mode, what, load, [opentracker, ours], done, { perSecond, latencies, problems }) {
-  // One Node thread generates the load: near a whole core, it, not the server, sets the pace.
-  const clientBound = (r, who) => {
-    const cores = r.cpu.loadGenerator / r.cpu.seconds;
-    return cores > 0.8
-      ? [
-          `the load generator used ${formatNumber(cores)} cores against ${who}: it, not ${who}, set the pace ` +
-            '(the CPU time per announce below compares the servers without it)',
-        ]
-      : [];
-  };
   bench.figure({
     name: `announces/s, ${what}, ${load}`,
     mode: mode.id,
@@ -178,8 +168,8 @@ function reportPair(bench, mode, what, load, [opentracker, ours], done, { perSec
     notes: [
       ...problems(ours),
       ...problems(opentracker).map((p) => `opentracker: ${p}`),
-      ...clientBound(ours, 'the coordinator'),
-      ...clientBound(opentracker, 'opentracker'),
+      ...loadGeneratorNote(ours.cpu, 'the coordinator'),
+      ...loadGeneratorNote(opentracker.cpu, 'opentracker'),
     ],
   });
   const cpuPerAnnounce = (r) => (r.cpu.server / done(r)) * 1e6;

@@ -2,7 +2,7 @@
 // server in the same run: memory held by 50,000 simulated peers, and WebRTC offers relayed/s.
 import { startCoordinator, startNodeServer } from './lib/coordinator.mjs';
 import { alternate } from './lib/load.mjs';
-import { settledMemory, withCpu } from './lib/proc.mjs';
+import { loadGeneratorNote, settledMemory, withCpu } from './lib/proc.mjs';
 import { formatNumber, formatValue } from './lib/report.mjs';
 import { percentile } from './lib/stats.mjs';
 import { WsTrackerPeers, makeWsPopulation } from './lib/ws-tracker-load.mjs';
@@ -71,11 +71,11 @@ export default async function run(bench) {
 async function fill(bench, server, population) {
   server.peers = new WsTrackerPeers(server.url, population);
   const half = Math.floor(population.sockets.length / 2);
-  server.idle = await settledMemory(server.pid, 1_000);
+  server.idle = await settledMemory(server.pid, 500);
   const first = await joinSockets(server.peers, half);
-  server.half = await settledMemory(server.pid, 1_000);
+  server.half = await settledMemory(server.pid, 500);
   const second = await joinSockets(server.peers);
-  server.held = await settledMemory(server.pid, 1_000);
+  server.held = await settledMemory(server.pid, 500);
   server.halfPeers = first.announces;
   server.secondHalfPeers = second.announces;
   const announces = first.announces + second.announces;
@@ -154,7 +154,12 @@ async function compare(bench, mode, peers, population, servers) {
     unit: 'offers/s',
     baseline: { name: 'bittorrent-tracker, same load', value: btRuns.perSecond, unit: 'offers/s' },
     better: 'higher',
-    notes: [...notes(ourRuns, 'coordinator'), ...notes(btRuns, 'bittorrent-tracker')],
+    notes: [
+      ...notes(ourRuns, 'coordinator'),
+      ...notes(btRuns, 'bittorrent-tracker'),
+      ...loadGeneratorNote(ourRuns.cpu, 'the coordinator'),
+      ...loadGeneratorNote(btRuns.cpu, 'bittorrent-tracker'),
+    ],
   });
   bench.figure({
     name: 'server CPU time per offer relayed',

@@ -74,3 +74,17 @@ export async function settledMemory(pid, settleMs = 1_500) {
   };
   return { rss: pick('rss'), anon: pick('anon'), file: pick('file') };
 }
+
+/**
+ * A note for a figure when the load generator (this process, one Node thread) was near a whole
+ * core during the phases `cpu` sums up (as `withCpu` measured them): then it, not the server, set
+ * the pace, and the server's rate is a lower bound of what it can do. Answers [] otherwise.
+ */
+export function loadGeneratorNote(cpu, who) {
+  const cores = cpu.loadGenerator / cpu.seconds;
+  if (cores <= 0.8) return [];
+  return [
+    `the load generator used ${cores.toFixed(2)} cores against ${who}: it, not ${who}, set the pace ` +
+      '(a lower bound for that server; the CPU time per operation compares the servers without it)',
+  ];
+}

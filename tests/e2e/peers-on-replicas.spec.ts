@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { runShoal, startCoordinatorProcess } from '@shoal/testkit';
+import { createTestDatabase, runShoal, startCoordinatorProcess } from '@shoal/testkit';
 import type { CoordinatorProcess } from '@shoal/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFailoverProxy } from './support/failover-proxy.js';
-import { createTestDatabase } from './support/postgres.js';
+
 import { dropRedisPrefix } from './support/redis.js';
 import { startShoal } from './support/shoal-process.js';
 import type { ShoalProcess } from './support/shoal-process.js';

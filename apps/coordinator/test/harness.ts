@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+import { createTestDatabase } from '@shoal/testkit';
 import pino from 'pino';
 import type { CoordinatorConfig } from '../src/config/coordinator-config.js';
 import { startCoordinator } from '../src/create-app.js';
@@ -21,26 +21,7 @@ const embedded: Backend = {
   provision: async () => ({ database: { kind: 'embedded', path: 'memory://' }, drop: async () => undefined }),
 };
 
-/** A PostgreSQL database made for one test file, dropped afterwards. */
-export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `shoal_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [name]);
-      await c.query(`DROP DATABASE IF EXISTS ${name}`);
-      await c.end();
-    },
-  };
-}
+export { createTestDatabase };
 
 const scaledOut = (databaseUrl: string, redisUrl: string): Backend => ({
   name: 'postgres+redis',

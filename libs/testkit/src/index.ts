@@ -25,3 +25,4 @@ export type {
   NatBehaviour,
   NatLabOptions,
 } from './nat-lab/index.js';
+export { createTestDatabase } from './postgres.js';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** A fresh PostgreSQL database for one test file, dropped afterwards. */
+/** A fresh PostgreSQL database on `serverUrl` for one test file; `drop()` removes it. */
 export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `shoal_e2e_${randomBytes(6).toString('hex')}`;
+  const name = `shoal_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
